@@ -1,0 +1,78 @@
+import { Construct, Node } from 'constructs';
+import { LocalBackend, TerraformElement, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { AccountConfig } from './config';
+import { ManagedDatabase, createManagedDatabase } from './managed-database';
+import { ClickPipesRdsIamAccess } from './rds-iam-access';
+
+/** Props of {@link ClickPipesAccountStack}: one account entry of the config. */
+export interface ClickPipesAccountStackProps {
+  /** The ClickHouse service's IAM role ARN that every role of the stack trusts. */
+  readonly clickHouseIamRoleArn: string;
+  /** The account entry: its name names the stack, its sources become constructs. */
+  readonly account: AccountConfig;
+}
+
+/**
+ * One Terraform stack for one account entry of the config: an `aws` provider for its region, a
+ * local backend with a relative state path (`terraform.<name>.tfstate` in the project folder,
+ * where cdktf keeps it by default), and a {@link ClickPipesRdsIamAccess} per source.
+ *
+ * Terraform addresses are the construct path joined by `_` (`aws_iam_role.orders_role`,
+ * output `orders_role_arn`) rather than cdktf's hashed ids, so they read well and stay put.
+ */
+export class ClickPipesAccountStack extends TerraformStack {
+  /** The access construct of each source, by source name. */
+  public readonly sources: Readonly<Record<string, ClickPipesRdsIamAccess>>;
+  private readonly logicalIds = new Map<string, string>();
+
+  constructor(scope: Construct, props: ClickPipesAccountStackProps) {
+    const { account } = props;
+    super(scope, account.name);
+    new AwsProvider(this, 'aws', { region: account.region, allowedAccountIds: [account.accountId] });
+    // Relative to the stack's working directory cdktf.out/stacks/<name>: the project folder.
+    new LocalBackend(this, { path: `../../../terraform.${account.name}.tfstate` });
+
+    const sources: Record<string, ClickPipesRdsIamAccess> = {};
+    for (const source of account.sources) {
+      const database: Partial<ManagedDatabase> = source.create
+        ? createManagedDatabase(this, source.name, source.type, source.create)
+        : {};
+      sources[source.name] = new ClickPipesRdsIamAccess(this, source.name, {
+        clickHouseIamRoleArn: props.clickHouseIamRoleArn,
+        engine: source.type,
+        instance: database.instance,
+        cluster: database.cluster,
+        dbInstanceIdentifier: source.dbInstanceIdentifier,
+        dbClusterIdentifier: source.dbClusterIdentifier,
+        resourceId: source.resourceId,
+        dbUser: source.dbUser,
+        pipeMode: source.pipeMode,
+        iamAuthForReplication: source.iamAuthForReplication,
+        engineVersion: source.engineVersion,
+        roleName: source.roleName,
+        accountId: account.accountId,
+        region: account.region,
+      });
+    }
+    this.sources = sources;
+  }
+
+  /**
+   * `orders/role` → `orders_role`. Source names have no `_` and child ids are fixed, so the
+   * join is unique; a clash would still be caught here rather than overwrite a resource.
+   */
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = element instanceof TerraformElement ? element.node : element;
+    const id = node.scopes
+      .slice(node.scopes.indexOf(this) + 1)
+      .map((c) => c.node.id.replace(/[^A-Za-z0-9_-]/g, '_'))
+      .join('_');
+    const holder = this.logicalIds.get(id);
+    if (holder !== undefined && holder !== node.path) {
+      throw new Error(`Terraform name "${id}" is allocated to both ${holder} and ${node.path}`);
+    }
+    this.logicalIds.set(id, node.path);
+    return id;
+  }
+}

@@ -1,0 +1,135 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, Token } from 'cdktf';
+import {
+  DataAwsIamPolicyDocument,
+  DataAwsIamPolicyDocumentStatement,
+} from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { check } from './errors';
+import { clickHouseIamRoleArnProblem, roleNameProblem } from './validation';
+
+/** Prefix of the role names this library derives (required for Kinesis, the docs' convention elsewhere). */
+export const ROLE_NAME_PREFIX = 'ClickHouseAccessRole-';
+
+/** Props every ClickPipes source shares. */
+export interface ClickPipesAccessRoleProps {
+  /**
+   * The ClickHouse service's IAM role ARN, the only principal the role trusts: the
+   * "Service role ID (IAM)" in the ClickHouse Cloud console (service Settings, Network security
+   * information), e.g. `arn:aws:iam::111122223333:role/CH-S3-example-Role`.
+   */
+  readonly clickHouseIamRoleArn: string;
+  /**
+   * Name of the IAM role.
+   * @default `ClickHouseAccessRole-<construct id>`
+   */
+  readonly roleName?: string;
+  /**
+   * Description of the IAM role.
+   * @default a sentence naming the source
+   */
+  readonly roleDescription?: string;
+  /**
+   * ARN of a managed policy to set as the role's permissions boundary.
+   * @default no boundary
+   */
+  readonly permissionsBoundary?: string;
+  /**
+   * Tags of the IAM role (the provider's default tags apply as well).
+   * @default no tags
+   */
+  readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Whether to add Terraform outputs (the role ARN, and what the source type adds).
+   * @default true
+   */
+  readonly outputs?: boolean;
+}
+
+/** What a source type adds to {@link ClickPipesAccessRoleProps}. */
+export interface ClickPipesTrust {
+  /** Actions the ClickHouse role may perform on this role: `sts:AssumeRole`, and for RDS `sts:TagSession`. */
+  readonly trustActions: readonly string[];
+  /** Used in the default description: "ClickPipes access to <what>". */
+  readonly what: string;
+}
+
+/**
+ * An IAM role that the ClickHouse Cloud service's role assumes to reach one ClickPipes source,
+ * with the inline policies of that source. Source types extend it and add only their
+ * permissions and their rules.
+ *
+ * Terraform: an `aws_iam_role` whose trust policy (`aws_iam_policy_document` `trust_policy`)
+ * names exactly `clickHouseIamRoleArn`; an `aws_iam_role_policy` per permission set; an output
+ * `role_arn`, the value to paste into ClickPipes.
+ */
+export class ClickPipesAccessRole extends Construct {
+  /** The IAM role. */
+  public readonly role: IamRole;
+  /** The role's ARN: paste it into ClickPipes ("IAM role ARN"). */
+  public readonly roleArn: string;
+  /** The role's name. */
+  public readonly roleName: string;
+  /** The ClickHouse service's IAM role ARN that the role trusts. */
+  public readonly clickHouseIamRoleArn: string;
+  /** Whether this construct adds Terraform outputs. */
+  protected readonly withOutputs: boolean;
+
+  constructor(scope: Construct, id: string, props: ClickPipesAccessRoleProps, trust: ClickPipesTrust) {
+    super(scope, id);
+    const arn = props.clickHouseIamRoleArn;
+    if (!Token.isUnresolved(arn)) check(`${this.node.path}.clickHouseIamRoleArn`, clickHouseIamRoleArnProblem(arn));
+    const roleName = props.roleName ?? `${ROLE_NAME_PREFIX}${id}`;
+    if (!Token.isUnresolved(roleName)) {
+      const problem = roleNameProblem(roleName);
+      check(
+        `${this.node.path}.roleName`,
+        problem && props.roleName === undefined ? `${problem} (derived from the construct id: set roleName)` : problem,
+      );
+    }
+
+    const trustPolicy = new DataAwsIamPolicyDocument(this, 'trust_policy', {
+      statement: [
+        {
+          effect: 'Allow',
+          actions: [...trust.trustActions],
+          principals: [{ type: 'AWS', identifiers: [arn] }],
+        },
+      ],
+    });
+
+    this.role = new IamRole(this, 'role', {
+      name: roleName,
+      description: props.roleDescription ?? `ClickPipes access to ${trust.what}, assumed by the ClickHouse service role`,
+      assumeRolePolicy: trustPolicy.json,
+      // ClickHouse's role assumes this one (role chaining): AWS caps such sessions at one hour.
+      maxSessionDuration: 3600,
+      permissionsBoundary: props.permissionsBoundary,
+      tags: props.tags ? { ...props.tags } : undefined,
+    });
+    this.roleArn = this.role.arn;
+    this.roleName = roleName;
+    this.clickHouseIamRoleArn = arn;
+    this.withOutputs = props.outputs ?? true;
+
+    if (this.withOutputs) {
+      new TerraformOutput(this, 'role_arn', {
+        value: this.role.arn,
+        description: `IAM role ARN to paste into ClickPipes for ${trust.what}`,
+      });
+    }
+  }
+
+  /**
+   * Adds an inline policy (`aws_iam_role_policy`) to the role, built as an
+   * `aws_iam_policy_document` so that it reads well in both Terraform JSON and HCL.
+   *
+   * @param id construct id; the policy document gets `<id>_policy`
+   * @param name the inline policy's name in IAM
+   */
+  protected addInlinePolicy(id: string, name: string, statements: DataAwsIamPolicyDocumentStatement[]): IamRolePolicy {
+    const document = new DataAwsIamPolicyDocument(this, `${id}_policy`, { statement: statements });
+    return new IamRolePolicy(this, id, { name, role: this.role.name, policy: document.json });
+  }
+}

@@ -1,0 +1,32 @@
+import { ClickPipesConfig } from './config';
+
+/**
+ * The config the app uses when there is no `clickpipes.config.json` and no `CLICKPIPES_CONFIG`:
+ * fake account IDs, one source of every engine and every way to name a database.
+ */
+export const EXAMPLE_CONFIG: ClickPipesConfig = {
+  clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
+  accounts: [
+    {
+      name: 'prod',
+      accountId: '123456789012',
+      region: 'us-east-1',
+      sources: [
+        { name: 'orders', type: 'rds-postgres', dbInstanceIdentifier: 'orders-prod' },
+        { name: 'users', type: 'aurora-mysql', resourceId: 'cluster-ABCDEFGHIJKLMNOP', pipeMode: 'cdc', dbUser: 'cp_users' },
+        { name: 'payments', type: 'aurora-postgres', dbClusterIdentifier: 'payments-prod', pipeMode: 'cdc', iamAuthForReplication: true },
+        { name: 'catalog', type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ', pipeMode: 'cdc' },
+      ],
+    },
+    {
+      name: 'analytics',
+      accountId: '210987654321',
+      region: 'eu-west-1',
+      sources: [
+        { name: 'events', type: 'rds-mariadb', create: { engineVersion: '10.11' }, pipeMode: 'cdc' },
+        { name: 'metrics', type: 'rds-postgres', create: { engineVersion: '16' }, pipeMode: 'cdc' },
+        { name: 'reports', type: 'aurora-postgres', create: {} },
+      ],
+    },
+  ],
+};

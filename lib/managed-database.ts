@@ -1,0 +1,121 @@
+import { Construct } from 'constructs';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { ENGINES, RdsEngine } from './engines';
+
+/** How to create a database for a ClickPipes source (config `"create": { … }`). */
+export interface ManagedDatabaseProps {
+  /**
+   * The DB instance identifier (RDS) or cluster identifier (Aurora).
+   * @default the source name, in lower case
+   */
+  readonly identifier?: string;
+  /**
+   * The engine version.
+   * @default "16" (RDS PostgreSQL), "16.6" (Aurora PostgreSQL), "8.0" (MySQL),
+   *   "8.0.mysql_aurora.3.08.0" (Aurora MySQL), "10.11" (MariaDB)
+   */
+  readonly engineVersion?: string;
+  /**
+   * The instance class (of the writer instance, for Aurora).
+   * @default "db.t4g.micro" (RDS), "db.t4g.medium" (Aurora)
+   */
+  readonly instanceClass?: string;
+  /**
+   * Allocated storage in GiB (RDS engines only).
+   * @default 20
+   */
+  readonly allocatedStorage?: number;
+  /**
+   * Name of a database to create in it.
+   * @default none (the engine's default database)
+   */
+  readonly dbName?: string;
+  /**
+   * The master user name. Its password is generated and kept by RDS in Secrets Manager
+   * (`manage_master_user_password`), never in Terraform state.
+   * @default "dbadmin"
+   */
+  readonly masterUsername?: string;
+  /**
+   * The DB subnet group.
+   * @default the default VPC's
+   */
+  readonly dbSubnetGroupName?: string;
+  /**
+   * Security groups of the database.
+   * @default the VPC's default security group
+   */
+  readonly vpcSecurityGroupIds?: readonly string[];
+  /**
+   * Days of automated backups (MySQL/MariaDB CDC reads the binary log, which needs them).
+   * @default 7
+   */
+  readonly backupRetentionPeriod?: number;
+  /**
+   * Whether the database refuses deletion.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/** The database that {@link createManagedDatabase} made: an instance, or a cluster and its writer. */
+export type ManagedDatabase =
+  | { readonly instance: DbInstance; readonly cluster?: undefined }
+  | { readonly cluster: RdsCluster; readonly writer: RdsClusterInstance; readonly instance?: undefined };
+
+/**
+ * Creates an encrypted, private database for a ClickPipes source, with IAM authentication on and
+ * a master password managed by RDS: an `aws_db_instance` for RDS engines, or an
+ * `aws_rds_cluster` with one writer `aws_rds_cluster_instance` for Aurora. Elements are named
+ * `<name>_database` (and `<name>_database_writer`) in `scope`.
+ */
+export function createManagedDatabase(
+  scope: Construct,
+  name: string,
+  engine: RdsEngine,
+  props: ManagedDatabaseProps = {},
+): ManagedDatabase {
+  const info = ENGINES[engine];
+  const identifier = props.identifier ?? name.toLowerCase();
+  const shared = {
+    engine: info.terraformEngine,
+    engineVersion: props.engineVersion ?? info.defaultVersion,
+    iamDatabaseAuthenticationEnabled: true,
+    manageMasterUserPassword: true,
+    masterUsername: props.masterUsername ?? 'dbadmin',
+    storageEncrypted: true,
+    backupRetentionPeriod: props.backupRetentionPeriod ?? 7,
+    deletionProtection: props.deletionProtection ?? true,
+    copyTagsToSnapshot: true,
+    finalSnapshotIdentifier: `${identifier}-final`,
+    vpcSecurityGroupIds: props.vpcSecurityGroupIds ? [...props.vpcSecurityGroupIds] : undefined,
+    dbSubnetGroupName: props.dbSubnetGroupName,
+  };
+  if (info.kind === 'instance') {
+    const instance = new DbInstance(scope, `${name}_database`, {
+      ...shared,
+      identifier,
+      dbName: props.dbName,
+      instanceClass: props.instanceClass ?? info.defaultInstanceClass,
+      allocatedStorage: props.allocatedStorage ?? 20,
+      publiclyAccessible: false,
+    });
+    return { instance };
+  }
+  const cluster = new RdsCluster(scope, `${name}_database`, {
+    ...shared,
+    clusterIdentifier: identifier,
+    databaseName: props.dbName,
+  });
+  const writer = new RdsClusterInstance(scope, `${name}_database_writer`, {
+    identifier: `${identifier}-writer`,
+    clusterIdentifier: cluster.id,
+    engine: info.terraformEngine,
+    engineVersion: cluster.engineVersion,
+    instanceClass: props.instanceClass ?? info.defaultInstanceClass,
+    publiclyAccessible: false,
+  });
+  return { cluster, writer };
+}

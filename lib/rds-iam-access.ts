@@ -1,0 +1,384 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, Token } from 'cdktf';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { ClickPipesAccessRole, ClickPipesAccessRoleProps } from './clickpipes-access-role';
+import { databaseUserSql } from './database-user-sql';
+import { ClickPipesInputError } from './errors';
+import {
+  ENGINES,
+  EngineInfo,
+  MIN_POSTGRES_FOR_IAM_CDC,
+  PipeMode,
+  RDS_ENGINES,
+  RdsEngine,
+  engineVersionProblem,
+  postgresMajor,
+} from './engines';
+import { accountIdProblem, dbUserProblem, partitionOf, regionProblem, resourceIdProblem } from './validation';
+
+/** The database user ClickPipes logs in as, as the ClickPipes guide names it. */
+export const DEFAULT_DB_USER = 'clickpipes_iam_user';
+
+/** Props of {@link ClickPipesRdsIamAccess}: the engine, exactly one way to name the database, and the grant. */
+export interface ClickPipesRdsIamAccessProps extends ClickPipesAccessRoleProps {
+  /** The ClickPipes source type. */
+  readonly engine: RdsEngine;
+  /**
+   * A DB instance of this stack (RDS engines). The construct turns
+   * `iam_database_authentication_enabled` on and, for CDC, gives it a DB parameter group with
+   * the replication parameters.
+   */
+  readonly instance?: DbInstance;
+  /**
+   * An Aurora cluster of this stack (Aurora engines). The construct turns
+   * `iam_database_authentication_enabled` on and, for CDC, gives it a cluster parameter group
+   * with the replication parameters.
+   */
+  readonly cluster?: RdsCluster;
+  /** The identifier of an existing DB instance (RDS engines), looked up with the `aws_db_instance` data source. */
+  readonly dbInstanceIdentifier?: string;
+  /** The identifier of an existing Aurora cluster (Aurora engines), looked up with the `aws_rds_cluster` data source. */
+  readonly dbClusterIdentifier?: string;
+  /**
+   * The resource ID of an existing database: `db-…` (instance, `DbiResourceId`) for RDS engines,
+   * `cluster-…` (`DbClusterResourceId`) for Aurora.
+   */
+  readonly resourceId?: string;
+  /**
+   * The database user ClickPipes connects as.
+   * @default "clickpipes_iam_user"
+   */
+  readonly dbUser?: string;
+  /**
+   * The ClickPipes pipe mode. PostgreSQL engines run `cdc` over IAM only from PostgreSQL 11 with
+   * `rds.iam_auth_for_replication = 1` and `rds.logical_replication = 1`.
+   * @default "initial-load"
+   */
+  readonly pipeMode?: PipeMode;
+  /**
+   * For `cdc` on an existing PostgreSQL database (or an instance/cluster of this stack that has
+   * its own parameter group): states that `rds.iam_auth_for_replication = 1` and
+   * `rds.logical_replication = 1` are set on it. This library cannot check it.
+   * @default false
+   */
+  readonly iamAuthForReplication?: boolean;
+  /**
+   * The engine version of an existing database. Optional; when given, `cdc` on PostgreSQL below
+   * 11 is refused at synth time.
+   * @default unknown
+   */
+  readonly engineVersion?: string;
+  /**
+   * The AWS account ID of the database.
+   * @default the provider's account (`aws_caller_identity`)
+   */
+  readonly accountId?: string;
+  /**
+   * The region of the database; also gives the ARN partition.
+   * @default the provider's region (`aws_region`) and partition (`aws_partition`)
+   */
+  readonly region?: string;
+}
+
+/** A parameter group name (letters, digits, single hyphens) from a construct id and a family. */
+function parameterGroupName(id: string, family: string): string {
+  const base = `${id}-clickpipes-${family}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return /^[a-z]/.test(base) ? base : `cp-${base}`;
+}
+
+/** The way a source names its database. */
+export type RdsDatabaseForm = 'instance' | 'cluster' | 'dbInstanceIdentifier' | 'dbClusterIdentifier' | 'resourceId';
+const FORMS: readonly RdsDatabaseForm[] = ['instance', 'cluster', 'dbInstanceIdentifier', 'dbClusterIdentifier', 'resourceId'];
+
+/** What {@link rdsAccessProblems} checks, as plain values. */
+export interface RdsAccessRuleInput {
+  readonly engine: RdsEngine;
+  /** The forms given (exactly one is valid). */
+  readonly forms: readonly RdsDatabaseForm[];
+  readonly resourceId?: string;
+  readonly dbUser: string;
+  readonly pipeMode: PipeMode;
+  readonly iamAuthForReplication?: boolean;
+  /** A literal engine version, when known. */
+  readonly engineVersion?: string;
+  /** The database is created in the same stack and the construct may set its parameters. */
+  readonly managedParameters: boolean;
+  /** What the caller calls each form, for messages (the config calls `instance`/`cluster` "create"). */
+  readonly formNames?: Partial<Record<RdsDatabaseForm, string>>;
+}
+
+/** A problem with one field: its name (as in the props) and the sentence. */
+export type FieldProblem = readonly [field: string, problem: string];
+
+/**
+ * The rules of an RDS/Aurora ClickPipes source, shared by the construct and the config schema.
+ * `dbInstanceIdentifier`/`instance` go with RDS engines, `dbClusterIdentifier`/`cluster` with
+ * Aurora; PostgreSQL `cdc` needs replication over IAM (PostgreSQL ≥ 11 and the two parameters).
+ */
+export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
+  const info = ENGINES[i.engine];
+  const problems: FieldProblem[] = [];
+  const name = (form: RdsDatabaseForm) => i.formNames?.[form] ?? form;
+  const good: RdsDatabaseForm[] = info.kind === 'instance' ? ['instance', 'dbInstanceIdentifier'] : ['cluster', 'dbClusterIdentifier'];
+  if (i.forms.length !== 1) {
+    const ways = [...new Set([good[1], 'resourceId', good[0]].map((f) => name(f as RdsDatabaseForm)))].join(', ');
+    problems.push([
+      'database',
+      i.forms.length === 0
+        ? `name the database in exactly one way: ${ways}`
+        : `name the database in exactly one way, not with ${i.forms.map(name).join(' and ')}`,
+    ]);
+  } else if (i.forms[0] !== 'resourceId' && !good.includes(i.forms[0])) {
+    const wrong = i.forms[0];
+    const right = name(wrong === 'instance' || wrong === 'cluster' ? good[0] : good[1]);
+    problems.push([
+      wrong,
+      info.kind === 'instance'
+        ? `${i.engine} runs on a DB instance, not an Aurora cluster: use ${right} (or resourceId "db-…")`
+        : `${i.engine} is an Aurora cluster engine, and IAM authentication is granted on the cluster: use ${right} (or resourceId "cluster-…")`,
+    ]);
+  }
+  if (i.resourceId !== undefined && !Token.isUnresolved(i.resourceId)) {
+    const p = resourceIdProblem(i.resourceId, info.kind);
+    if (p) problems.push(['resourceId', p]);
+  }
+  if (!Token.isUnresolved(i.dbUser)) {
+    const p = dbUserProblem(i.dbUser, info.dialect, info.maxUserLength);
+    if (p) problems.push(['dbUser', p]);
+  }
+  if (i.engineVersion !== undefined) {
+    const p = engineVersionProblem(i.engine, i.engineVersion);
+    if (p) problems.push(['engineVersion', p]);
+  }
+  if (info.dialect === 'mysql' && i.iamAuthForReplication !== undefined) {
+    problems.push([
+      'iamAuthForReplication',
+      'applies to PostgreSQL engines only; MySQL and MariaDB run CDC over IAM authentication without it: remove it',
+    ]);
+  }
+  if (info.dialect === 'postgres' && i.pipeMode === 'cdc') {
+    const major = i.engineVersion === undefined ? undefined : postgresMajor(i.engineVersion);
+    if (major !== undefined && major < MIN_POSTGRES_FOR_IAM_CDC) {
+      problems.push([
+        'pipeMode',
+        `"cdc" over IAM authentication needs PostgreSQL ${MIN_POSTGRES_FOR_IAM_CDC} or later (rds.iam_auth_for_replication), ` +
+          `but the engine version is "${i.engineVersion}"; upgrade the database, or use "initial-load" (ClickPipes then runs Initial Load Only pipes)`,
+      ]);
+    } else if (!i.managedParameters && i.iamAuthForReplication !== true) {
+      const group = info.kind === 'instance' ? 'DB parameter group' : 'DB cluster parameter group';
+      problems.push([
+        'pipeMode',
+        `"cdc" over IAM authentication on PostgreSQL needs PostgreSQL ${MIN_POSTGRES_FOR_IAM_CDC} or later with ` +
+          `rds.iam_auth_for_replication = 1 and rds.logical_replication = 1 in the database's ${group}, ` +
+          'which this library does not manage for this database. Set both (rds.logical_replication takes a reboot), ' +
+          'then set iamAuthForReplication to true; or use "initial-load" (ClickPipes then runs Initial Load Only pipes)',
+      ]);
+    }
+  }
+  return problems;
+}
+
+/**
+ * ClickPipes access to an RDS or Aurora database with IAM database authentication, as the
+ * ClickPipes guide "AWS IAM DB authentication (RDS/Aurora)" sets it up by hand:
+ *
+ * - an IAM role that the ClickHouse service's role may assume (`sts:AssumeRole`,
+ *   `sts:TagSession`);
+ * - an inline policy `rds-db-connect` allowing only `rds-db:connect` on
+ *   `arn:PARTITION:rds-db:REGION:ACCOUNT:dbuser:RESOURCE_ID/DB_USER`;
+ * - IAM database authentication turned on for a DB instance / Aurora cluster of the same stack
+ *   (and, for CDC, a parameter group with the replication parameters); an existing database is
+ *   looked up by identifier or named by resource ID;
+ * - outputs `role_arn` (paste into ClickPipes) and `db_user_sql` (run once as the master user).
+ *
+ * @example
+ * new ClickPipesRdsIamAccess(stack, 'orders', {
+ *   engine: 'rds-postgres',
+ *   clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
+ *   dbInstanceIdentifier: 'orders-prod',
+ *   accountId: '123456789012',
+ *   region: 'us-east-1',
+ * });
+ */
+export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
+  /** The ClickPipes source type. */
+  public readonly engine: RdsEngine;
+  /** The database user ClickPipes connects as. */
+  public readonly dbUser: string;
+  /** The pipe mode this access was checked for. */
+  public readonly pipeMode: PipeMode;
+  /** The resource ID of the database (`db-…` or `cluster-…`), possibly a Terraform reference. */
+  public readonly resourceId: string;
+  /** The `rds-db:connect` resource: `arn:PARTITION:rds-db:REGION:ACCOUNT:dbuser:RESOURCE_ID/DB_USER`. */
+  public readonly dbUserArn: string;
+  /** SQL that creates the database user; run it once as the master user. */
+  public readonly dbUserSql: string;
+  /** The parameter group this construct created for CDC, if any. */
+  public readonly replicationParameterGroup?: DbParameterGroup | RdsClusterParameterGroup;
+
+  constructor(scope: Construct, id: string, props: ClickPipesRdsIamAccessProps) {
+    if (!RDS_ENGINES.includes(props.engine)) {
+      throw new ClickPipesInputError([
+        `${scope.node.path ? scope.node.path + '/' : ''}${id}.engine: ${JSON.stringify(props.engine)} is not an RDS/Aurora engine; expected one of ${RDS_ENGINES.join(', ')}`,
+      ]);
+    }
+    const info = ENGINES[props.engine];
+    super(scope, id, props, {
+      trustActions: ['sts:AssumeRole', 'sts:TagSession'],
+      what: `the ${info.label} database of source ${id}`,
+    });
+    const field = (name: string) => `${this.node.path}.${name}`;
+    this.engine = props.engine;
+    this.dbUser = props.dbUser ?? DEFAULT_DB_USER;
+    this.pipeMode = props.pipeMode ?? 'initial-load';
+
+    const forms = FORMS.filter((f) => props[f] !== undefined);
+    const sameStack = props.instance ?? props.cluster;
+    const hasOwnParameterGroup =
+      props.instance !== undefined
+        ? props.instance.parameterGroupNameInput !== undefined
+        : props.cluster?.dbClusterParameterGroupNameInput !== undefined;
+    const literalVersion = (v: string | undefined) => (v === undefined || Token.isUnresolved(v) ? undefined : v);
+    const engineVersion = literalVersion(props.engineVersion ?? sameStack?.engineVersionInput);
+    const problems = rdsAccessProblems({
+      engine: props.engine,
+      forms,
+      resourceId: props.resourceId,
+      dbUser: this.dbUser,
+      pipeMode: this.pipeMode,
+      iamAuthForReplication: props.iamAuthForReplication,
+      engineVersion,
+      managedParameters: sameStack !== undefined && !hasOwnParameterGroup,
+    });
+    if (props.accountId !== undefined && !Token.isUnresolved(props.accountId)) {
+      const p = accountIdProblem(props.accountId);
+      if (p) problems.push(['accountId', p]);
+    }
+    if (props.region !== undefined && !Token.isUnresolved(props.region)) {
+      const p = regionProblem(props.region);
+      if (p) problems.push(['region', p]);
+    }
+    if (sameStack) problems.push(...this.sameStackProblems(sameStack, info, props, engineVersion));
+    if (problems.length) throw new ClickPipesInputError(problems.map(([f, p]) => `${field(f)}: ${p}`));
+
+    this.resourceId = this.resolveDatabase(props);
+    if (sameStack && this.pipeMode === 'cdc' && !hasOwnParameterGroup) {
+      this.replicationParameterGroup = this.addReplicationParameters(sameStack, info, engineVersion!);
+    }
+
+    const region = props.region ?? new DataAwsRegion(this, 'region').region;
+    const partition =
+      props.region !== undefined && !Token.isUnresolved(props.region)
+        ? partitionOf(props.region)
+        : new DataAwsPartition(this, 'partition').partition;
+    const accountId = props.accountId ?? new DataAwsCallerIdentity(this, 'account').accountId;
+    this.dbUserArn = `arn:${partition}:rds-db:${region}:${accountId}:dbuser:${this.resourceId}/${this.dbUser}`;
+    this.addInlinePolicy('rds_db_connect', 'rds-db-connect', [
+      { effect: 'Allow', actions: ['rds-db:connect'], resources: [this.dbUserArn] },
+    ]);
+
+    this.dbUserSql = databaseUserSql(this.engine, this.dbUser, this.pipeMode);
+    if (this.withOutputs) {
+      new TerraformOutput(this, 'db_user_sql', {
+        value: this.dbUserSql,
+        description: `SQL that creates the IAM database user ${this.dbUser}: run it once as the master user`,
+      });
+    }
+  }
+
+  /** Checks a DB instance or cluster of this stack against the engine and the pipe mode. */
+  private sameStackProblems(
+    db: DbInstance | RdsCluster,
+    info: EngineInfo,
+    props: ClickPipesRdsIamAccessProps,
+    engineVersion: string | undefined,
+  ): FieldProblem[] {
+    const form = props.instance ? 'instance' : 'cluster';
+    const problems: FieldProblem[] = [];
+    const engine = db.engineInput;
+    if (engine !== undefined && !Token.isUnresolved(engine) && engine !== info.terraformEngine) {
+      problems.push([form, `has engine "${engine}", but source type ${props.engine} needs engine "${info.terraformEngine}"`]);
+    }
+    const iam = db.iamDatabaseAuthenticationEnabledInput;
+    if (iam === false) {
+      problems.push([
+        form,
+        'sets iam_database_authentication_enabled to false, but ClickPipes logs in with IAM authentication: remove the setting (this construct turns it on)',
+      ]);
+    }
+    if (this.pipeMode === 'cdc') {
+      if (info.dialect === 'mysql' && db.backupRetentionPeriodInput === 0) {
+        problems.push([
+          form,
+          'sets backup_retention_period to 0, but MySQL/MariaDB CDC reads the binary log, which needs automated backups: set it to 1 or more',
+        ]);
+      }
+      const ownGroup = props.instance ? props.instance.parameterGroupNameInput : props.cluster!.dbClusterParameterGroupNameInput;
+      if (ownGroup === undefined && engineVersion === undefined) {
+        problems.push([
+          form,
+          'has no literal engine_version, which this construct needs to choose the parameter group family for CDC: set engineVersion on it',
+        ]);
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Turns IAM auth on (same stack), or looks the database up, and returns its resource ID.
+   *
+   * A looked-up database is not checked for its engine or IAM auth setting with a Terraform
+   * postcondition: cdktf 0.21 renders `lifecycle.postcondition` as an argument in HCL, which
+   * Terraform rejects.
+   */
+  private resolveDatabase(props: ClickPipesRdsIamAccessProps): string {
+    if (props.instance) {
+      props.instance.iamDatabaseAuthenticationEnabled = true;
+      return props.instance.resourceId;
+    }
+    if (props.cluster) {
+      props.cluster.iamDatabaseAuthenticationEnabled = true;
+      return props.cluster.clusterResourceId;
+    }
+    if (props.dbInstanceIdentifier !== undefined) {
+      return new DataAwsDbInstance(this, 'db_instance', { dbInstanceIdentifier: props.dbInstanceIdentifier }).resourceId;
+    }
+    if (props.dbClusterIdentifier !== undefined) {
+      return new DataAwsRdsCluster(this, 'db_cluster', { clusterIdentifier: props.dbClusterIdentifier }).clusterResourceId;
+    }
+    return props.resourceId!;
+  }
+
+  /** A DB (cluster) parameter group with the engine's CDC parameters, set on the database. */
+  private addReplicationParameters(
+    db: DbInstance | RdsCluster,
+    info: EngineInfo,
+    engineVersion: string,
+  ): DbParameterGroup | RdsClusterParameterGroup {
+    const family = info.family(engineVersion);
+    const config = {
+      name: parameterGroupName(this.node.id, family),
+      family,
+      description: `ClickPipes CDC parameters for source ${this.node.id} (${this.pipeMode}, IAM authentication)`,
+      parameter: info.cdcParameters.map((p) => ({ name: p.name, value: p.value, applyMethod: p.applyMethod })),
+      // The family changes with a major upgrade, and a new group must exist before the old one goes.
+      lifecycle: { createBeforeDestroy: true },
+    };
+    if (db instanceof DbInstance) {
+      const group = new DbParameterGroup(this, 'replication_parameters', config);
+      db.parameterGroupName = group.name;
+      return group;
+    }
+    const group = new RdsClusterParameterGroup(this, 'replication_parameters', config);
+    db.dbClusterParameterGroupName = group.name;
+    return group;
+  }
+}

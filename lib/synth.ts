@@ -1,0 +1,113 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { ClickPipesAccountStack } from './account-stack';
+import { ClickPipesConfig, parseConfig } from './config';
+import { ClickPipesInputError } from './errors';
+import { EXAMPLE_CONFIG } from './example-config';
+
+/** The config file the app reads from the working directory when `CLICKPIPES_CONFIG` is not set. */
+export const DEFAULT_CONFIG_FILE = 'clickpipes.config.json';
+
+/** A config and where it came from (for messages). */
+export interface LoadedConfig {
+  readonly config: ClickPipesConfig;
+  /** A file path as the user gave it, or "embedded example". */
+  readonly origin: string;
+}
+
+/**
+ * Reads the config named by `CLICKPIPES_CONFIG`, else `clickpipes.config.json` in `cwd`, else
+ * the embedded example.
+ *
+ * @throws ClickPipesInputError for a missing or unreadable file, bad JSON or a bad config
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): LoadedConfig {
+  const named = env.CLICKPIPES_CONFIG;
+  const file = named ?? (fs.existsSync(path.join(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
+  if (file === undefined) return { config: parseConfig(EXAMPLE_CONFIG, 'embedded example'), origin: 'embedded example' };
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new ClickPipesInputError([`${file}: cannot read the config (${reason})${named ? '; check CLICKPIPES_CONFIG' : ''}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ClickPipesInputError([`${file}: not valid JSON: ${(e as Error).message}`]);
+  }
+  return { config: parseConfig(raw, file), origin: file };
+}
+
+/** Options of {@link synthesize}. */
+export interface SynthesizeOptions {
+  /** The output folder. Default: `CDKTF_OUTDIR` (set by the cdktf CLI), else `cdktf.out`. */
+  readonly outdir?: string;
+  /** Write HCL (`cdk.tf`) instead of JSON. Default: `SYNTH_HCL_OUTPUT` (set by `cdktf synth --hcl`). */
+  readonly hcl?: boolean;
+}
+
+/** Builds the app of a config: one {@link ClickPipesAccountStack} per account entry. */
+export function buildApp(config: ClickPipesConfig, app: App): App {
+  for (const account of config.accounts) {
+    new ClickPipesAccountStack(app, { clickHouseIamRoleArn: config.clickHouseIamRoleArn, account });
+  }
+  return app;
+}
+
+/**
+ * Synthesizes a config into `outdir` (`stacks/<account name>/cdk.tf.json` and `manifest.json`).
+ *
+ * A failed synth writes nothing: the stacks are synthesized into a fresh folder beside `outdir`
+ * and only then moved into it, file by file with renames, `manifest.json` last. What Terraform
+ * keeps in a stack folder (`.terraform/`, `.terraform.lock.hcl`) stays; files of an earlier synth
+ * that this one did not write (`cdk.tf` after a JSON synth, say) and folders of stacks no longer
+ * in the config are removed, as the cdktf CLI does.
+ *
+ * @returns the stack names, in config order
+ */
+export function synthesize(config: ClickPipesConfig, options: SynthesizeOptions = {}): string[] {
+  const outdir = path.resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+  const parent = path.dirname(outdir);
+  fs.mkdirSync(parent, { recursive: true });
+  const envHcl = process.env.SYNTH_HCL_OUTPUT;
+  const hcl = options.hcl ?? (envHcl === 'true' || envHcl === '1');
+  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}.new-`));
+  // cdktf's stacks read HCL mode from the environment only (its App reads the option).
+  process.env.SYNTH_HCL_OUTPUT = String(hcl);
+  try {
+    const app = buildApp(config, new App({ outdir: staging, hclOutput: hcl, stackTraces: false }));
+    app.synth();
+    publish(staging, outdir);
+  } finally {
+    if (envHcl === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = envHcl;
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+  return config.accounts.map((a) => a.name);
+}
+
+/** The files cdktf writes in a stack folder, in JSON or HCL mode. */
+const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', 'metadata.json'];
+
+/** Moves the synthesized files of `fresh` into `target`. */
+function publish(fresh: string, target: string): void {
+  const stacksDir = path.join(target, 'stacks');
+  const newStacks = fs.readdirSync(path.join(fresh, 'stacks')).sort();
+  fs.mkdirSync(stacksDir, { recursive: true });
+  for (const stack of newStacks) {
+    const from = path.join(fresh, 'stacks', stack);
+    const to = path.join(stacksDir, stack);
+    fs.mkdirSync(to, { recursive: true });
+    const written = fs.readdirSync(from).sort();
+    for (const file of written) fs.renameSync(path.join(from, file), path.join(to, file));
+    for (const stale of GENERATED_STACK_FILES.filter((f) => !written.includes(f))) fs.rmSync(path.join(to, stale), { force: true });
+  }
+  fs.renameSync(path.join(fresh, 'manifest.json'), path.join(target, 'manifest.json'));
+  for (const old of fs.readdirSync(stacksDir)) {
+    if (!newStacks.includes(old)) fs.rmSync(path.join(stacksDir, old), { recursive: true, force: true });
+  }
+}

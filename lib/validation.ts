@@ -1,0 +1,155 @@
+/**
+ * The rules for every identifier this library accepts, shared by the config schema and the
+ * constructs. Each rule returns `undefined` for a good value, or the problem as a sentence that
+ * quotes the value and says what is expected; callers prefix it with the field's path.
+ */
+
+/** The AWS partitions ClickPipes roles can live in. */
+export type AwsPartition = 'aws' | 'aws-cn' | 'aws-us-gov';
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d{1,2}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+/** IAM role name characters (IAM `RoleName`: `[\w+=,.@-]+`, 1 to 64). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
+const RESOURCE_ID = /^(db|cluster)-[A-Z0-9]{1,64}$/;
+const DB_USER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
+const STACK_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+const DB_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]*(?<!-)$/;
+
+/** The longest source name: `ClickHouseAccessRole-` (21) plus the name fits IAM's 64. */
+export const MAX_SOURCE_NAME_LENGTH = 64 - 'ClickHouseAccessRole-'.length;
+
+const show = (v: unknown): string => JSON.stringify(v);
+
+/** The partition of a region: `cn-*` is `aws-cn`, `us-gov-*` is `aws-us-gov`, the rest `aws`. */
+export function partitionOf(region: string): AwsPartition {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+export function regionProblem(region: string): string | undefined {
+  if (!REGION.test(region)) {
+    return `${show(region)} is not an AWS region code; expected one like "us-east-1", "eu-central-2" or "us-gov-west-1"`;
+  }
+  if (/^(us-iso|us-isob|eu-isoe|us-isof)/.test(region)) {
+    return `${show(region)} is in an isolated partition, which ClickPipes does not reach; use a region of the aws, aws-cn or aws-us-gov partition`;
+  }
+  return undefined;
+}
+
+export function accountIdProblem(accountId: string): string | undefined {
+  return ACCOUNT_ID.test(accountId)
+    ? undefined
+    : `${show(accountId)} is not an AWS account ID; expected exactly 12 digits, as a string (e.g. "123456789012")`;
+}
+
+export function roleNameProblem(name: string): string | undefined {
+  if (name.length > 64) return `${show(name)} has ${name.length} characters; IAM role names have at most 64`;
+  return ROLE_NAME.test(name)
+    ? undefined
+    : `${show(name)} is not a valid IAM role name; use 1 to 64 letters, digits and + = , . @ _ -`;
+}
+
+/** The parts of an IAM role ARN, or undefined when it is not one. */
+export function parseRoleArn(arn: string): { partition: AwsPartition; accountId: string; roleName: string } | undefined {
+  const m = ROLE_ARN.exec(arn);
+  return m ? { partition: m[1] as AwsPartition, accountId: m[2], roleName: m[3] } : undefined;
+}
+
+/**
+ * The ClickHouse service's IAM role ARN ("Service role ID (IAM)" in the ClickHouse Cloud console,
+ * service Settings, Network security information).
+ */
+export function clickHouseIamRoleArnProblem(arn: string): string | undefined {
+  return parseRoleArn(arn)
+    ? undefined
+    : `${show(arn)} is not an IAM role ARN; expected the ClickHouse service's "Service role ID (IAM)" ` +
+        'from the ClickHouse Cloud console (service Settings, Network security information), ' +
+        'like "arn:aws:iam::123456789012:role/CH-S3-example-Role"';
+}
+
+/**
+ * A role in one partition cannot assume a role in another, so the ClickHouse role and the
+ * customer's role must share the partition.
+ */
+export function partitionMismatchProblem(clickHouseIamRoleArn: string, region: string): string | undefined {
+  const parsed = parseRoleArn(clickHouseIamRoleArn);
+  const partition = partitionOf(region);
+  if (parsed && parsed.partition !== partition) {
+    return (
+      `the ClickHouse role ${show(clickHouseIamRoleArn)} is in partition ${parsed.partition} but region ` +
+      `${show(region)} is in partition ${partition}; IAM roles cannot be assumed across partitions`
+    );
+  }
+  return undefined;
+}
+
+/** The kind of RDS resource a resource ID names. */
+export type ResourceIdKind = 'instance' | 'cluster';
+
+export function resourceIdProblem(resourceId: string, expected: ResourceIdKind): string | undefined {
+  const m = RESOURCE_ID.exec(resourceId);
+  const example = expected === 'instance' ? '"db-ABCDEFGHIJKL0123456789ABCD"' : '"cluster-ABCDEFGHIJKL0123456789AB"';
+  const where =
+    'the Resource ID on the Configuration tab of the RDS console, or `aws rds describe-db-' +
+    (expected === 'instance' ? 'instances` (DbiResourceId)' : 'clusters` (DbClusterResourceId)');
+  if (!m) {
+    return `${show(resourceId)} is not an RDS resource ID; expected ${where}, like ${example}`;
+  }
+  const kind: ResourceIdKind = m[1] === 'db' ? 'instance' : 'cluster';
+  if (kind !== expected) {
+    return expected === 'instance'
+      ? `${show(resourceId)} is an Aurora cluster resource ID, but this engine runs on a DB instance; expected an instance resource ID (${where}), like ${example}`
+      : `${show(resourceId)} is a DB instance resource ID, but Aurora IAM authentication is granted on the cluster; expected the cluster resource ID (${where}), like ${example}`;
+  }
+  return undefined;
+}
+
+/**
+ * A database user name usable both in SQL and in the `rds-db:connect` resource ARN. `*` and `?`
+ * are refused because IAM reads them as wildcards, which would widen the grant.
+ */
+export function dbUserProblem(dbUser: string, dialect: 'postgres' | 'mysql', maxLength: number): string | undefined {
+  if (dbUser.length === 0 || dbUser.length > maxLength) {
+    return `${show(dbUser)} has ${dbUser.length} characters; ${dialect === 'postgres' ? 'PostgreSQL' : 'this engine'} user names have 1 to ${maxLength}`;
+  }
+  if (!DB_USER.test(dbUser)) {
+    return (
+      `${show(dbUser)} is not a usable database user name; start with a letter or _ and use only letters, digits, _ . - ` +
+      '(IAM reads * and ? in the rds-db ARN as wildcards)'
+    );
+  }
+  if (dialect === 'postgres' && /^pg_/i.test(dbUser)) {
+    return `${show(dbUser)} starts with "pg_", which PostgreSQL reserves for its own roles; choose another name`;
+  }
+  if (/^rds/i.test(dbUser)) {
+    return `${show(dbUser)} starts with "rds", which RDS reserves for its own users and roles; choose another name`;
+  }
+  return undefined;
+}
+
+export function sourceNameProblem(name: string): string | undefined {
+  if (!SOURCE_NAME.test(name)) {
+    return `${show(name)} is not a valid source name; start with a letter and use only letters, digits and hyphens (it names Terraform resources, outputs and the IAM role)`;
+  }
+  if (name.length > MAX_SOURCE_NAME_LENGTH) {
+    return `${show(name)} has ${name.length} characters; at most ${MAX_SOURCE_NAME_LENGTH}, so that "ClickHouseAccessRole-${name}" fits IAM's 64 (or set roleName)`;
+  }
+  return undefined;
+}
+
+export function stackNameProblem(name: string): string | undefined {
+  return STACK_NAME.test(name) && name.length <= 64
+    ? undefined
+    : `${show(name)} is not a valid stack name; start with a letter and use at most 64 letters, digits, _ and - (it names the folder cdktf.out/stacks/<name>)`;
+}
+
+/** RDS DB instance and cluster identifiers: 1 to 63 lowercase letters, digits and single hyphens. */
+export function dbIdentifierProblem(identifier: string): string | undefined {
+  return DB_IDENTIFIER.test(identifier) && identifier.length <= 63
+    ? undefined
+    : `${show(identifier)} is not a valid RDS identifier; use 1 to 63 lowercase letters, digits and hyphens, starting with a letter, with no "--" and no trailing hyphen`;
+}
