@@ -174,8 +174,13 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
         ? `${where}: missing; expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`
         : `${where}: expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}, got ${typeName(value)} ${JSON.stringify(value)}`;
     case 'too_small':
+      return issue.origin === 'number'
+        ? `${where}: ${JSON.stringify(value)} is out of range; expected at least ${issue.minimum}`
+        : `${where}: ${issue.message}`;
     case 'too_big':
-      return `${where}: ${issue.message.startsWith('Too') ? `${JSON.stringify(value)} is out of range (${issue.message.replace(/^Too (small|big): expected /, '')})` : issue.message}`;
+      return issue.origin === 'number'
+        ? `${where}: ${JSON.stringify(value)} is out of range; expected at most ${issue.maximum}`
+        : `${where}: ${issue.message}`;
     default:
       return `${where}: ${issue.message}`;
   }
@@ -195,3 +200,15 @@ export function parseConfig(input: unknown, origin = 'config'): ClickPipesConfig
   throw new ClickPipesInputError(lines.map((line) => `${origin}: ${line}`));
 }
 
+
+/** The JSON Schema of the config, for editors (published as schema/clickpipes.config.schema.json). */
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, { target: 'draft-2020-12', io: 'input' }) as Record<string, unknown>;
+  return {
+    $schema: schema.$schema,
+    title: 'cdktf-clickpipes-aws config',
+    description:
+      'ClickPipes secure access on AWS: the ClickHouse service role to trust, and per AWS account the region and the RDS/Aurora sources. Generated from lib/config.ts by `npm run schema`.',
+    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
+  };
+}

@@ -31,11 +31,11 @@ export function partitionOf(region: string): AwsPartition {
 }
 
 export function regionProblem(region: string): string | undefined {
+  if (/^(us-iso|eu-iso)/.test(region)) {
+    return `${show(region)} is in an isolated partition, which ClickPipes does not reach; use a region of the aws, aws-cn or aws-us-gov partition`;
+  }
   if (!REGION.test(region)) {
     return `${show(region)} is not an AWS region code; expected one like "us-east-1", "eu-central-2" or "us-gov-west-1"`;
-  }
-  if (/^(us-iso|us-isob|eu-isoe|us-isof)/.test(region)) {
-    return `${show(region)} is in an isolated partition, which ClickPipes does not reach; use a region of the aws, aws-cn or aws-us-gov partition`;
   }
   return undefined;
 }

@@ -1,0 +1,36 @@
+import { Construct } from 'constructs';
+import { Testing } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+
+/** Terraform JSON of a stack built by `build`, with an `aws` provider for us-east-1. */
+export function synthStack(build: (scope: Construct) => void): string {
+  return Testing.synthScope((scope) => {
+    new AwsProvider(scope, 'aws', { region: 'us-east-1' });
+    build(scope);
+  });
+}
+
+type Block = Record<string, unknown>;
+
+/** The synthesized blocks of one type (`resource.aws_iam_role`, `data.aws_iam_policy_document`, `output`). */
+export function blocks(synth: string, kind: 'resource' | 'data' | 'output', type?: string): Block[] {
+  const json = JSON.parse(synth) as Record<string, Record<string, Record<string, Block>>>;
+  const section = json[kind] ?? {};
+  if (kind === 'output') return Object.values(section as unknown as Record<string, Block>);
+  return Object.values(section[type!] ?? {});
+}
+
+/** The one block of a type; fails when there are none or several. */
+export function only(synth: string, kind: 'resource' | 'data', type: string): Block {
+  const found = blocks(synth, kind, type);
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/** The policy documents of a stack, by name. */
+export function policyDocuments(synth: string): Record<string, { statement: Block[] }> {
+  const json = JSON.parse(synth) as { data?: { aws_iam_policy_document?: Record<string, { statement: Block[] }> } };
+  return json.data?.aws_iam_policy_document ?? {};
+}
+
+export const CLICKHOUSE_ROLE = 'arn:aws:iam::111122223333:role/CH-S3-example-Role';
