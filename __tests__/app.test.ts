@@ -1,0 +1,305 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { Testing } from 'cdktf';
+import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { ClickPipesAccountStack, ClickPipesConfig, EXAMPLE_CONFIG, parseConfig, synthesize } from '../lib';
+
+const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
+const tmpDirs: string[] = [];
+
+function tmp(prefix = 'cpa-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tmpDirs.push(dir);
+  return dir;
+}
+afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+beforeAll(() => {
+  if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm test` (it builds first) or `npm run build`');
+});
+
+/** Runs the compiled app in `cwd`. */
+function runApp(cwd: string, env: Record<string, string> = {}, args: string[] = []) {
+  const baseEnv = { ...process.env };
+  delete baseEnv.CLICKPIPES_CONFIG;
+  delete baseEnv.CDKTF_OUTDIR;
+  delete baseEnv.SYNTH_HCL_OUTPUT;
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, env: { ...baseEnv, ...env }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file below `dir`, relative path → content. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** The default app's cdktf.out, synthesized once by the real app for the whole file. */
+let defaultOut: string;
+beforeAll(() => {
+  const dir = tmp();
+  const r = runApp(dir);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe('Synthesized 2 stack(s) from embedded example: prod, analytics\n');
+  defaultOut = path.join(dir, 'cdktf.out');
+});
+
+/** A fresh folder holding a copy of the default app's cdktf.out. */
+function withDefaultOut(): string {
+  const dir = tmp();
+  fs.cpSync(defaultOut, path.join(dir, 'cdktf.out'), { recursive: true });
+  return dir;
+}
+
+const writeConfig = (dir: string, config: unknown, name = 'clickpipes.config.json') =>
+  fs.writeFileSync(path.join(dir, name), typeof config === 'string' ? config : JSON.stringify(config));
+
+describe('the default app', () => {
+  let files: Record<string, string>;
+  beforeAll(() => {
+    files = tree(defaultOut);
+  });
+
+  test('writes one stack per account entry, named by it', () => {
+    expect(Object.keys(files).sort()).toEqual(['manifest.json', 'stacks/analytics/cdk.tf.json', 'stacks/prod/cdk.tf.json']);
+    expect(Object.keys(JSON.parse(files['manifest.json']).stacks)).toEqual(['analytics', 'prod']);
+  });
+
+  test('resource and output names carry the source names', () => {
+    const prod = JSON.parse(files['stacks/prod/cdk.tf.json']);
+    expect(Object.keys(prod.resource.aws_iam_role).sort()).toEqual(['catalog_role', 'orders_role', 'payments_role', 'users_role']);
+    expect(Object.keys(prod.resource.aws_iam_role_policy).sort()).toEqual(
+      ['catalog_rds_db_connect', 'orders_rds_db_connect', 'payments_rds_db_connect', 'users_rds_db_connect'],
+    );
+    expect(Object.keys(prod.output).sort()).toEqual([
+      'catalog_db_user_sql', 'catalog_role_arn', 'orders_db_user_sql', 'orders_role_arn',
+      'payments_db_user_sql', 'payments_role_arn', 'users_db_user_sql', 'users_role_arn',
+    ]);
+    expect(prod.data.aws_db_instance.orders_db_instance.db_instance_identifier).toBe('orders-prod');
+    expect(prod.data.aws_rds_cluster.payments_db_cluster.cluster_identifier).toBe('payments-prod');
+  });
+
+  test('pins the provider and keeps state in the project folder with a relative path', () => {
+    const prod = JSON.parse(files['stacks/prod/cdk.tf.json']);
+    expect(prod.terraform.backend).toEqual({ local: { path: '../../../terraform.prod.tfstate' } });
+    expect(prod.provider.aws).toEqual([{ region: 'us-east-1', allowed_account_ids: ['123456789012'] }]);
+    expect(prod.terraform.required_providers.aws.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  test('is byte-identical in another directory, with no absolute path or time in it', () => {
+    const other = tmp('another-directory-with-a-longer-name-');
+    expect(runApp(other).status).toBe(0);
+    expect(tree(path.join(other, 'cdktf.out'))).toEqual(files);
+    const all = Object.values(files).join('\n');
+    expect(all).not.toContain(path.dirname(defaultOut));
+    expect(all).not.toContain(os.tmpdir());
+    expect(all).not.toMatch(/"\/(tmp|root|home|work|Users)\//);
+    expect(all).not.toMatch(/20\d\d-\d\d-\d\dT/);
+  });
+
+  test.each(['prod', 'analytics'])('snapshot of stack %s', (stack) => {
+    expect(JSON.parse(files[`stacks/${stack}/cdk.tf.json`])).toMatchSnapshot();
+  });
+});
+
+describe('where the config comes from', () => {
+  const one: ClickPipesConfig = {
+    clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
+    accounts: [{ name: 'solo', accountId: '123456789012', region: 'eu-west-1', sources: [{ name: 'orders', type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP' }] }],
+  };
+
+  test('clickpipes.config.json in the working directory', () => {
+    const dir = tmp();
+    writeConfig(dir, one);
+    const r = runApp(dir);
+    expect(r.stdout).toBe('Synthesized 1 stack(s) from clickpipes.config.json: solo\n');
+    expect(Object.keys(tree(path.join(dir, 'cdktf.out', 'stacks')))).toEqual(['solo/cdk.tf.json']);
+  });
+
+  test('CLICKPIPES_CONFIG wins over clickpipes.config.json, and the $schema key is accepted', () => {
+    const dir = tmp();
+    writeConfig(dir, { ...one, accounts: [{ ...one.accounts[0], name: 'ignored' }] });
+    writeConfig(dir, { $schema: './schema/clickpipes.config.schema.json', ...one }, 'team.json');
+    const r = runApp(dir, { CLICKPIPES_CONFIG: 'team.json' });
+    expect(r.stdout).toBe('Synthesized 1 stack(s) from team.json: solo\n');
+  });
+});
+
+describe('bad input', () => {
+  /** A folder with a good synth in cdktf.out, and its files. */
+  function goodSynth() {
+    const dir = withDefaultOut();
+    return { dir, before: tree(path.join(dir, 'cdktf.out')) };
+  }
+
+  const badConfig = JSON.stringify({
+    clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
+    accounts: [{ name: 'prod', accountId: '1234', region: 'us-east-1', sources: [{ name: 'orders', type: 'aurora-postgres', resourceId: 'db-ABCDEFGHIJKLMNOP', pipeMode: 'cdc' }] }],
+  });
+
+  test.each([
+    ['a bad config', badConfig, /^Error: 3 problems:\n {2}- bad\.json: accounts\[0\]\.accountId: "1234" is not an AWS account ID; expected exactly 12 digits.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.resourceId: .*is a DB instance resource ID.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.pipeMode: "cdc" over IAM authentication on PostgreSQL needs .*\nNothing was written\.\n$/],
+    ['a file that is not JSON', '{ "accounts": [ }', /^Error: bad\.json: not valid JSON: .+\nNothing was written\.\n$/],
+    ['a JSON array', '[]', /^Error: bad\.json: \(top level\): expected a object, got array \[\]\nNothing was written\.\n$/],
+  ])('%s: exit 1, the config path in the message, no stack trace, cdktf.out untouched', (_what, content, message) => {
+    const { dir, before } = goodSynth();
+    writeConfig(dir, content, 'bad.json');
+    const r = runApp(dir, { CLICKPIPES_CONFIG: 'bad.json' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.cdktf.out'))).toEqual([]);
+  });
+
+  test('a config file that does not exist', () => {
+    const { dir, before } = goodSynth();
+    const r = runApp(dir, { CLICKPIPES_CONFIG: 'missing.json' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('Error: missing.json: cannot read the config (no such file); check CLICKPIPES_CONFIG\nNothing was written.\n');
+    expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
+  });
+
+  test('an unknown argument', () => {
+    const r = runApp(tmp(), {}, ['--json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown argument --json; usage/);
+  });
+
+  test('a failure during synthesis leaves the previous output as it was', () => {
+    const { dir, before } = goodSynth();
+    // Past the schema (as a library caller could): the construct refuses it mid-synth.
+    const config = parseConfig(EXAMPLE_CONFIG);
+    const broken = { ...config, accounts: [config.accounts[0], { ...config.accounts[1], sources: [{ name: 'x', type: 'rds-mysql' as const }] }] };
+    expect(() => synthesize(broken, { outdir: path.join(dir, 'cdktf.out') })).toThrow(/analytics\/x\.database: name the database in exactly one way/);
+    expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.cdktf.out'))).toEqual([]);
+  });
+});
+
+describe('output folder upkeep', () => {
+  test('Terraform files survive a synth; a JSON/HCL switch and a removed stack leave nothing stale', () => {
+    const outdir = path.join(withDefaultOut(), 'cdktf.out');
+    const prod = path.join(outdir, 'stacks', 'prod');
+    fs.mkdirSync(path.join(prod, '.terraform'));
+    fs.writeFileSync(path.join(prod, '.terraform.lock.hcl'), '# lock');
+    const config = parseConfig(EXAMPLE_CONFIG);
+    expect(synthesize(config, { outdir, hcl: true })).toEqual(['prod', 'analytics']);
+    expect(fs.readdirSync(prod).sort()).toEqual(['.terraform', '.terraform.lock.hcl', 'cdk.tf', 'metadata.json']);
+    expect(synthesize({ ...config, accounts: [config.accounts[0]] }, { outdir, hcl: false })).toEqual(['prod']);
+    expect(fs.readdirSync(prod).sort()).toEqual(['.terraform', '.terraform.lock.hcl', 'cdk.tf.json']);
+    expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual(['prod']);
+    expect(fs.readdirSync(path.dirname(outdir))).toEqual(['cdktf.out']);
+  });
+});
+
+describe('HCL output', () => {
+  type Blocks = Record<string, Record<string, Record<string, unknown>>>;
+
+  let hclOut: string;
+  beforeAll(() => {
+    const dir = tmp();
+    expect(runApp(dir, {}, ['--hcl']).status).toBe(0);
+    hclOut = path.join(dir, 'cdktf.out');
+  });
+
+  test('--hcl writes cdk.tf', () => {
+    expect(Object.keys(tree(hclOut)).sort()).toEqual([
+      'manifest.json', 'stacks/analytics/cdk.tf', 'stacks/analytics/metadata.json', 'stacks/prod/cdk.tf', 'stacks/prod/metadata.json',
+    ]);
+  });
+
+  test.each(['prod', 'analytics'])('stack %s parses as HCL and holds the resources, data sources and outputs of the JSON', async (stack) => {
+    const json = JSON.parse(fs.readFileSync(path.join(defaultOut, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    const hcl = (await parseHcl('cdk.tf', fs.readFileSync(path.join(hclOut, 'stacks', stack, 'cdk.tf'), 'utf8'))) as {
+      resource: Blocks; data: Blocks; output: Record<string, unknown>;
+    };
+    const names = (blocks: Blocks) => Object.entries(blocks).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`)).sort();
+    expect(names(hcl.resource)).toEqual(names(json.resource));
+    expect(names(hcl.data)).toEqual(names(json.data));
+    expect(Object.keys(hcl.output).sort()).toEqual(Object.keys(json.output).sort());
+    // The policies read the same in both forms.
+    for (const [name, doc] of Object.entries(json.data.aws_iam_policy_document as Record<string, { statement: unknown[] }>)) {
+      const hclDoc = (hcl.data.aws_iam_policy_document[name] as unknown as [{ statement: Record<string, unknown>[] }])[0];
+      expect(hclDoc.statement).toEqual(doc.statement);
+    }
+  });
+});
+
+describe('databases the stack creates (config "create")', () => {
+  const stackOf = (config: ClickPipesConfig) => {
+    const app = Testing.app();
+    const parsed = parseConfig(config);
+    return Testing.synth(new ClickPipesAccountStack(app, { clickHouseIamRoleArn: parsed.clickHouseIamRoleArn, account: parsed.accounts[0] }), true);
+  };
+  const config = (source: Record<string, unknown>): ClickPipesConfig =>
+    ({ clickHouseIamRoleArn: EXAMPLE_CONFIG.clickHouseIamRoleArn, accounts: [{ name: 'a', accountId: '123456789012', region: 'us-east-1', sources: [source] }] }) as ClickPipesConfig;
+
+  test('an RDS PostgreSQL instance for CDC: IAM auth, managed master password, encrypted, private, with the replication parameters', () => {
+    const synth = stackOf(config({ name: 'orders', type: 'rds-postgres', pipeMode: 'cdc', create: { engineVersion: '16.4', dbName: 'shop' } }));
+    expect(synth).toHaveResourceWithProperties(DbInstance, {
+      identifier: 'orders',
+      engine: 'postgres',
+      engine_version: '16.4',
+      db_name: 'shop',
+      iam_database_authentication_enabled: true,
+      manage_master_user_password: true,
+      storage_encrypted: true,
+      publicly_accessible: false,
+      deletion_protection: true,
+      backup_retention_period: 7,
+      final_snapshot_identifier: 'orders-final',
+      parameter_group_name: '${aws_db_parameter_group.orders_replication_parameters.name}',
+    });
+    expect(synth).toHaveResourceWithProperties(DbParameterGroup, {
+      name: 'orders-clickpipes-postgres16',
+      family: 'postgres16',
+      parameter: [
+        { name: 'rds.logical_replication', value: '1', apply_method: 'pending-reboot' },
+        { name: 'rds.iam_auth_for_replication', value: '1', apply_method: 'immediate' },
+      ],
+    });
+    expect(synth).toContain('"arn:aws:rds-db:us-east-1:123456789012:dbuser:${aws_db_instance.orders_database.resource_id}/clickpipes_iam_user"');
+  });
+
+  test('an Aurora MySQL cluster with its writer, for initial load: no parameter group', () => {
+    const synth = stackOf(config({ name: 'users', type: 'aurora-mysql', create: { instanceClass: 'db.r6g.large', deletionProtection: false } }));
+    expect(synth).toHaveResourceWithProperties(RdsCluster, {
+      cluster_identifier: 'users',
+      engine: 'aurora-mysql',
+      engine_version: '8.0.mysql_aurora.3.08.0',
+      iam_database_authentication_enabled: true,
+      manage_master_user_password: true,
+      deletion_protection: false,
+    });
+    expect(synth).toHaveResourceWithProperties(RdsClusterInstance, {
+      identifier: 'users-writer',
+      cluster_identifier: '${aws_rds_cluster.users_database.id}',
+      instance_class: 'db.r6g.large',
+    });
+    expect(synth).not.toHaveResource(DbParameterGroup);
+    expect(synth).toContain('dbuser:${aws_rds_cluster.users_database.cluster_resource_id}/clickpipes_iam_user');
+  });
+
+  test('an Aurora PostgreSQL cluster for CDC gets a cluster parameter group', () => {
+    const synth = stackOf(config({ name: 'pay', type: 'aurora-postgres', pipeMode: 'cdc', create: { engineVersion: '15.8' } }));
+    expect(JSON.parse(synth).resource.aws_rds_cluster_parameter_group.pay_replication_parameters).toMatchObject({ family: 'aurora-postgresql15' });
+    expect(synth).toHaveResourceWithProperties(RdsCluster, { db_cluster_parameter_group_name: '${aws_rds_cluster_parameter_group.pay_replication_parameters.name}' });
+  });
+});
