@@ -3,21 +3,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { schemaText } from '../scripts/write-schema';
 
-/** A small valid config; each bad-input row changes one thing in a copy of it. */
-const valid = () => ({
-  clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
-  accounts: [
-    {
-      name: 'prod',
-      accountId: '123456789012',
-      region: 'us-east-1',
-      sources: [
-        { name: 'orders', type: 'rds-postgres', dbInstanceIdentifier: 'orders-prod' },
-        { name: 'users', type: 'aurora-mysql', resourceId: 'cluster-ABCDEFGHIJKLMNOP', pipeMode: 'cdc', dbUser: 'cp_users' },
-      ],
-    },
-  ],
-});
+/**
+ * A small valid config, each bad-input row changes one thing in a copy of it: the example's
+ * first account with its first two sources, `orders` (rds-postgres, dbInstanceIdentifier) and
+ * `users` (aurora-mysql, resourceId, cdc, dbUser).
+ */
+const valid = () => {
+  const [first] = EXAMPLE_CONFIG.accounts;
+  return structuredClone({ ...EXAMPLE_CONFIG, accounts: [{ ...first, sources: first.sources.slice(0, 2) }] });
+};
 type Config = ReturnType<typeof valid> & Record<string, unknown>;
 type Source = Record<string, unknown>;
 

@@ -207,6 +207,7 @@ describe('refused combinations and bad props', () => {
     ['a MySQL DB user over 32 characters', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, dbUser: 'u'.repeat(33) }, /orders\.dbUser: .* has 33 characters; this engine user names have 1 to 32/],
     ['a bad account ID', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, accountId: '12345' }, /orders\.accountId: "12345" is not an AWS account ID; expected exactly 12 digits/],
     ['a bad region', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, region: 'useast1' }, /orders\.region: "useast1" is not an AWS region code/],
+    ['a region in another partition than the ClickHouse role', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, region: 'us-gov-west-1' }, /orders\.region: the ClickHouse role .* is in partition aws but region "us-gov-west-1" is in partition aws-us-gov/],
     ['a bad ClickHouse role ARN', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, clickHouseIamRoleArn: 'arn:aws:iam::111122223333:user/bob' }, /orders\.clickHouseIamRoleArn: .* is not an IAM role ARN; expected the ClickHouse service's "Service role ID \(IAM\)"/],
     ['a role name over 64 characters', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, roleName: 'r'.repeat(65) }, /orders\.roleName: .* has 65 characters; IAM role names have at most 64/],
     ['iamAuthForReplication on MySQL', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, iamAuthForReplication: true }, /orders\.iamAuthForReplication: applies to PostgreSQL engines only/],
@@ -255,8 +256,20 @@ describe('refused combinations and bad props', () => {
     expect(blocks(synth, 'resource', 'aws_db_parameter_group')).toHaveLength(0);
   });
 
-  test('reports every problem at once', () => {
-    expect(attempt({ engine: 'rds-mysql', resourceId: 'nope', dbUser: 'a*', accountId: '1' })).toThrow(/3 problems:\n {2}- stack\/orders\.resourceId: .*\n {2}- stack\/orders\.dbUser: .*\n {2}- stack\/orders\.accountId: /);
+  test('reports every problem at once, the shared props first, and builds nothing', () => {
+    let stackJson = '';
+    expect(() =>
+      synthStack((scope) => {
+        try {
+          new ClickPipesRdsIamAccess(scope, 'orders', { ...base, engine: 'rds-mysql', resourceId: 'nope', dbUser: 'a*', accountId: '1', clickHouseIamRoleArn: 'x', roleName: 'a/b' });
+        } finally {
+          stackJson = JSON.stringify(scope.node.findAll().map((c) => c.node.path));
+        }
+      }),
+    ).toThrow(
+      /^5 problems:\n {2}- stack\/orders\.clickHouseIamRoleArn: .*\n {2}- stack\/orders\.roleName: .*\n {2}- stack\/orders\.resourceId: .*\n {2}- stack\/orders\.dbUser: .*\n {2}- stack\/orders\.accountId: [^\n]*$/,
+    );
+    expect(stackJson).toBe('["stack","stack/aws","stack/orders"]');
   });
 });
 

@@ -6,7 +6,7 @@ import {
 } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { check } from './errors';
+import { FieldProblem, throwIfProblems } from './errors';
 import { clickHouseIamRoleArnProblem, roleNameProblem } from './validation';
 
 /** Prefix of the role names this library derives (required for Kinesis, the docs' convention elsewhere). */
@@ -76,18 +76,28 @@ export class ClickPipesAccessRole extends Construct {
   /** Whether this construct adds Terraform outputs. */
   protected readonly withOutputs: boolean;
 
-  constructor(scope: Construct, id: string, props: ClickPipesAccessRoleProps, trust: ClickPipesTrust) {
+  /**
+   * @param sourceProblems what the source type found wrong with its props: reported together
+   *   with the problems of the shared props, before anything is built
+   */
+  constructor(
+    scope: Construct,
+    id: string,
+    props: ClickPipesAccessRoleProps,
+    trust: ClickPipesTrust,
+    sourceProblems: readonly FieldProblem[] = [],
+  ) {
     super(scope, id);
     const arn = props.clickHouseIamRoleArn;
-    if (!Token.isUnresolved(arn)) check(`${this.node.path}.clickHouseIamRoleArn`, clickHouseIamRoleArnProblem(arn));
     const roleName = props.roleName ?? `${ROLE_NAME_PREFIX}${id}`;
-    if (!Token.isUnresolved(roleName)) {
-      const problem = roleNameProblem(roleName);
-      check(
-        `${this.node.path}.roleName`,
-        problem && props.roleName === undefined ? `${problem} (derived from the construct id: set roleName)` : problem,
-      );
+    const problems: FieldProblem[] = [];
+    const arnProblem = Token.isUnresolved(arn) ? undefined : clickHouseIamRoleArnProblem(arn);
+    if (arnProblem) problems.push(['clickHouseIamRoleArn', arnProblem]);
+    const nameProblem = Token.isUnresolved(roleName) ? undefined : roleNameProblem(roleName);
+    if (nameProblem) {
+      problems.push(['roleName', props.roleName === undefined ? `${nameProblem} (derived from the construct id: set roleName)` : nameProblem]);
     }
+    throwIfProblems(this.node.path, [...problems, ...sourceProblems]);
 
     const trustPolicy = new DataAwsIamPolicyDocument(this, 'trust_policy', {
       statement: [

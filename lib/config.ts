@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ROLE_NAME_PREFIX } from './clickpipes-access-role';
 import { ENGINES, PIPE_MODES, RDS_ENGINES } from './engines';
-import { ClickPipesInputError } from './errors';
-import { DEFAULT_DB_USER, FieldProblem, RdsDatabaseForm, rdsAccessProblems } from './rds-iam-access';
+import { ClickPipesInputError, FieldProblem } from './errors';
+import { DEFAULT_DB_USER, RdsDatabaseForm, rdsAccessProblems } from './rds-iam-access';
 import {
   accountIdProblem,
   clickHouseIamRoleArnProblem,

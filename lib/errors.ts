@@ -21,9 +21,10 @@ export class ClickPipesInputError extends Error {
   }
 }
 
-/** Throws a {@link ClickPipesInputError} for `field` unless `problem` is undefined. */
-export function check(field: string, problem: string | undefined): void {
-  if (problem !== undefined) {
-    throw new ClickPipesInputError([`${field}: ${problem}`]);
-  }
+/** A problem with one field: its name (as in the props) and the sentence. */
+export type FieldProblem = readonly [field: string, problem: string];
+
+/** Throws one {@link ClickPipesInputError} for all `problems` of the construct at `path`, if any. */
+export function throwIfProblems(path: string, problems: readonly FieldProblem[]): void {
+  if (problems.length) throw new ClickPipesInputError(problems.map(([field, problem]) => `${path}.${field}: ${problem}`));
 }

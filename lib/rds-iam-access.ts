@@ -11,7 +11,7 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps } from './clickpipes-access-role';
 import { databaseUserSql } from './database-user-sql';
-import { ClickPipesInputError } from './errors';
+import { ClickPipesInputError, FieldProblem } from './errors';
 import {
   ENGINES,
   EngineInfo,
@@ -22,7 +22,14 @@ import {
   engineVersionProblem,
   postgresMajor,
 } from './engines';
-import { accountIdProblem, dbUserProblem, partitionOf, regionProblem, resourceIdProblem } from './validation';
+import {
+  accountIdProblem,
+  dbUserProblem,
+  partitionMismatchProblem,
+  partitionOf,
+  regionProblem,
+  resourceIdProblem,
+} from './validation';
 
 /** The database user ClickPipes logs in as, as the ClickPipes guide names it. */
 export const DEFAULT_DB_USER = 'clickpipes_iam_user';
@@ -114,9 +121,6 @@ export interface RdsAccessRuleInput {
   /** What the caller calls each form, for messages (the config calls `instance`/`cluster` "create"). */
   readonly formNames?: Partial<Record<RdsDatabaseForm, string>>;
 }
-
-/** A problem with one field: its name (as in the props) and the sentence. */
-export type FieldProblem = readonly [field: string, problem: string];
 
 /**
  * The rules of an RDS/Aurora ClickPipes source, shared by the construct and the config schema.
@@ -231,47 +235,15 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       ]);
     }
     const info = ENGINES[props.engine];
-    super(scope, id, props, {
-      trustActions: ['sts:AssumeRole', 'sts:TagSession'],
-      what: `the ${info.label} database of source ${id}`,
-    });
-    const field = (name: string) => `${this.node.path}.${name}`;
+    const plan = ClickPipesRdsIamAccess.plan(props);
+    super(scope, id, props, { trustActions: ['sts:AssumeRole', 'sts:TagSession'], what: `the ${info.label} database of source ${id}` }, plan.problems);
     this.engine = props.engine;
-    this.dbUser = props.dbUser ?? DEFAULT_DB_USER;
-    this.pipeMode = props.pipeMode ?? 'initial-load';
-
-    const forms = FORMS.filter((f) => props[f] !== undefined);
-    const sameStack = props.instance ?? props.cluster;
-    const hasOwnParameterGroup =
-      props.instance !== undefined
-        ? props.instance.parameterGroupNameInput !== undefined
-        : props.cluster?.dbClusterParameterGroupNameInput !== undefined;
-    const literalVersion = (v: string | undefined) => (v === undefined || Token.isUnresolved(v) ? undefined : v);
-    const engineVersion = literalVersion(props.engineVersion ?? sameStack?.engineVersionInput);
-    const problems = rdsAccessProblems({
-      engine: props.engine,
-      forms,
-      resourceId: props.resourceId,
-      dbUser: this.dbUser,
-      pipeMode: this.pipeMode,
-      iamAuthForReplication: props.iamAuthForReplication,
-      engineVersion,
-      managedParameters: sameStack !== undefined && !hasOwnParameterGroup,
-    });
-    if (props.accountId !== undefined && !Token.isUnresolved(props.accountId)) {
-      const p = accountIdProblem(props.accountId);
-      if (p) problems.push(['accountId', p]);
-    }
-    if (props.region !== undefined && !Token.isUnresolved(props.region)) {
-      const p = regionProblem(props.region);
-      if (p) problems.push(['region', p]);
-    }
-    if (sameStack) problems.push(...this.sameStackProblems(sameStack, info, props, engineVersion));
-    if (problems.length) throw new ClickPipesInputError(problems.map(([f, p]) => `${field(f)}: ${p}`));
+    this.dbUser = plan.dbUser;
+    this.pipeMode = plan.pipeMode;
 
     this.resourceId = this.resolveDatabase(props);
-    if (sameStack && this.pipeMode === 'cdc' && !hasOwnParameterGroup) {
-      this.replicationParameterGroup = this.addReplicationParameters(sameStack, info, engineVersion!);
+    if (plan.sameStack && this.pipeMode === 'cdc' && !plan.hasOwnParameterGroup) {
+      this.replicationParameterGroup = this.addReplicationParameters(plan.sameStack, info, plan.engineVersion!);
     }
 
     const region = props.region ?? new DataAwsRegion(this, 'region').region;
@@ -294,13 +266,46 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
     }
   }
 
+  /** The defaults and every problem of the props, worked out before anything is built. */
+  private static plan(props: ClickPipesRdsIamAccessProps) {
+    const dbUser = props.dbUser ?? DEFAULT_DB_USER;
+    const pipeMode = props.pipeMode ?? 'initial-load';
+    const sameStack = props.instance ?? props.cluster;
+    const hasOwnParameterGroup =
+      props.instance !== undefined
+        ? props.instance.parameterGroupNameInput !== undefined
+        : props.cluster?.dbClusterParameterGroupNameInput !== undefined;
+    const literal = (v: string | undefined) => (v === undefined || Token.isUnresolved(v) ? undefined : v);
+    const engineVersion = literal(props.engineVersion ?? sameStack?.engineVersionInput);
+    const problems: FieldProblem[] = rdsAccessProblems({
+      engine: props.engine,
+      forms: FORMS.filter((f) => props[f] !== undefined),
+      resourceId: props.resourceId,
+      dbUser,
+      pipeMode,
+      iamAuthForReplication: props.iamAuthForReplication,
+      engineVersion,
+      managedParameters: sameStack !== undefined && !hasOwnParameterGroup,
+    });
+    const accountId = literal(props.accountId);
+    const accountProblem = accountId === undefined ? undefined : accountIdProblem(accountId);
+    if (accountProblem) problems.push(['accountId', accountProblem]);
+    const region = literal(props.region);
+    const arn = literal(props.clickHouseIamRoleArn);
+    const regionProblems = region === undefined ? undefined : (regionProblem(region) ?? (arn && partitionMismatchProblem(arn, region)));
+    if (regionProblems) problems.push(['region', regionProblems]);
+    if (sameStack) problems.push(...ClickPipesRdsIamAccess.sameStackProblems(sameStack, props, pipeMode, engineVersion));
+    return { dbUser, pipeMode, sameStack, hasOwnParameterGroup, engineVersion, problems };
+  }
+
   /** Checks a DB instance or cluster of this stack against the engine and the pipe mode. */
-  private sameStackProblems(
+  private static sameStackProblems(
     db: DbInstance | RdsCluster,
-    info: EngineInfo,
     props: ClickPipesRdsIamAccessProps,
+    pipeMode: PipeMode,
     engineVersion: string | undefined,
   ): FieldProblem[] {
+    const info = ENGINES[props.engine];
     const form = props.instance ? 'instance' : 'cluster';
     const problems: FieldProblem[] = [];
     const engine = db.engineInput;
@@ -314,7 +319,7 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
         'sets iam_database_authentication_enabled to false, but ClickPipes logs in with IAM authentication: remove the setting (this construct turns it on)',
       ]);
     }
-    if (this.pipeMode === 'cdc') {
+    if (pipeMode === 'cdc') {
       if (info.dialect === 'mysql' && db.backupRetentionPeriodInput === 0) {
         problems.push([
           form,
