@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Jest's default is cores - 1, one worker on a 2-core machine; the tests mostly wait on child processes.
+  maxWorkers: 2,
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // @swc/jest strips types only (tsc checks them in `npm test`); ts-jest took 1.5x as long on this

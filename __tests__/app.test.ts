@@ -8,7 +8,7 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
-import { ClickPipesAccountStack, ClickPipesConfig, EXAMPLE_CONFIG, parseConfig, synthesize } from '../lib';
+import { ClickPipesAccountStack, ClickPipesConfig, ENGINES, EXAMPLE_CONFIG, PIPE_MODES, RDS_ENGINES, parseConfig, synthesize } from '../lib';
 
 const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
 const tmpDirs: string[] = [];
@@ -295,6 +295,33 @@ describe('databases the stack creates (config "create")', () => {
     });
     expect(synth).not.toHaveResource(DbParameterGroup);
     expect(synth).toContain('dbuser:${aws_rds_cluster.users_database.cluster_resource_id}/clickpipes_iam_user');
+  });
+
+  const matrix = RDS_ENGINES.flatMap((engine) => PIPE_MODES.map((mode) => [engine, mode] as const));
+  test.each(matrix)('%s, pipe mode %s: the database with IAM auth on, its parameters only for CDC, the grant on its resource ID', (engine, mode) => {
+    const info = ENGINES[engine];
+    const synth = stackOf(config({ name: 'src', type: engine, pipeMode: mode, create: {} }));
+    const json = JSON.parse(synth);
+    const dbType = info.kind === 'instance' ? 'aws_db_instance' : 'aws_rds_cluster';
+    expect(json.resource[dbType].src_database).toMatchObject({
+      engine: info.terraformEngine,
+      engine_version: info.defaultVersion,
+      iam_database_authentication_enabled: true,
+      manage_master_user_password: true,
+      storage_encrypted: true,
+    });
+    const groupType = info.kind === 'instance' ? 'aws_db_parameter_group' : 'aws_rds_cluster_parameter_group';
+    if (mode === 'cdc') {
+      expect(json.resource[groupType].src_replication_parameters).toMatchObject({
+        family: info.family(info.defaultVersion),
+        parameter: info.cdcParameters.map((p) => ({ name: p.name, value: p.value, apply_method: p.applyMethod })),
+      });
+    } else {
+      expect(json.resource[groupType]).toBeUndefined();
+    }
+    if (info.kind === 'cluster') expect(json.resource.aws_rds_cluster_instance.src_database_writer.cluster_identifier).toBe('${aws_rds_cluster.src_database.id}');
+    const attribute = info.kind === 'instance' ? 'resource_id' : 'cluster_resource_id';
+    expect(synth).toContain(`"arn:aws:rds-db:us-east-1:123456789012:dbuser:\${${dbType}.src_database.${attribute}}/clickpipes_iam_user"`);
   });
 
   test('an Aurora PostgreSQL cluster for CDC gets a cluster parameter group', () => {
