@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   // Jest's default is cores - 1, one worker on a 2-core machine; the tests mostly wait on child processes.
   maxWorkers: 2,
+  // A safety limit for tests that run the app and the cdktf CLI on a busy machine, not a speed check.
+  testTimeout: 60_000,
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // @swc/jest strips types only (tsc checks them in `npm test`); ts-jest took 1.5x as long on this

@@ -8,7 +8,16 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
-import { ClickPipesAccountStack, ClickPipesConfig, ENGINES, EXAMPLE_CONFIG, PIPE_MODES, RDS_ENGINES, parseConfig, synthesize } from '../lib';
+import {
+  ClickPipesAccountStack,
+  ClickPipesConfig,
+  ENGINES,
+  EXAMPLE_CONFIG,
+  PIPE_MODES,
+  RDS_ENGINES,
+  parseConfig,
+  synthesize,
+} from '../lib';
 
 const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
 const tmpDirs: string[] = [];
@@ -21,7 +30,8 @@ function tmp(prefix = 'cpa-'): string {
 afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 beforeAll(() => {
-  if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm test` (it builds first) or `npm run build`');
+  if (!fs.existsSync(MAIN))
+    throw new Error('dist/main.js is missing: run `npm test` (it builds first) or `npm run build`');
 });
 
 /** Runs the compiled app in `cwd`. */
@@ -76,19 +86,37 @@ describe('the default app', () => {
   });
 
   test('writes one stack per account entry, named by it', () => {
-    expect(Object.keys(files).sort()).toEqual(['manifest.json', 'stacks/analytics/cdk.tf.json', 'stacks/prod/cdk.tf.json']);
+    expect(Object.keys(files).sort()).toEqual([
+      'manifest.json',
+      'stacks/analytics/cdk.tf.json',
+      'stacks/prod/cdk.tf.json',
+    ]);
     expect(Object.keys(JSON.parse(files['manifest.json']).stacks)).toEqual(['analytics', 'prod']);
   });
 
   test('resource and output names carry the source names', () => {
     const prod = JSON.parse(files['stacks/prod/cdk.tf.json']);
-    expect(Object.keys(prod.resource.aws_iam_role).sort()).toEqual(['catalog_role', 'orders_role', 'payments_role', 'users_role']);
-    expect(Object.keys(prod.resource.aws_iam_role_policy).sort()).toEqual(
-      ['catalog_rds_db_connect', 'orders_rds_db_connect', 'payments_rds_db_connect', 'users_rds_db_connect'],
-    );
+    expect(Object.keys(prod.resource.aws_iam_role).sort()).toEqual([
+      'catalog_role',
+      'orders_role',
+      'payments_role',
+      'users_role',
+    ]);
+    expect(Object.keys(prod.resource.aws_iam_role_policy).sort()).toEqual([
+      'catalog_rds_db_connect',
+      'orders_rds_db_connect',
+      'payments_rds_db_connect',
+      'users_rds_db_connect',
+    ]);
     expect(Object.keys(prod.output).sort()).toEqual([
-      'catalog_db_user_sql', 'catalog_role_arn', 'orders_db_user_sql', 'orders_role_arn',
-      'payments_db_user_sql', 'payments_role_arn', 'users_db_user_sql', 'users_role_arn',
+      'catalog_db_user_sql',
+      'catalog_role_arn',
+      'orders_db_user_sql',
+      'orders_role_arn',
+      'payments_db_user_sql',
+      'payments_role_arn',
+      'users_db_user_sql',
+      'users_role_arn',
     ]);
     expect(prod.data.aws_db_instance.orders_db_instance.db_instance_identifier).toBe('orders-prod');
     expect(prod.data.aws_rds_cluster.payments_db_cluster.cluster_identifier).toBe('payments-prod');
@@ -120,7 +148,14 @@ describe('the default app', () => {
 describe('where the config comes from', () => {
   const one: ClickPipesConfig = {
     clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
-    accounts: [{ name: 'solo', accountId: '123456789012', region: 'eu-west-1', sources: [{ name: 'orders', type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP' }] }],
+    accounts: [
+      {
+        name: 'solo',
+        accountId: '123456789012',
+        region: 'eu-west-1',
+        sources: [{ name: 'orders', type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP' }],
+      },
+    ],
   };
 
   test('clickpipes.config.json in the working directory', () => {
@@ -149,13 +184,28 @@ describe('bad input', () => {
 
   const badConfig = JSON.stringify({
     clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
-    accounts: [{ name: 'prod', accountId: '1234', region: 'us-east-1', sources: [{ name: 'orders', type: 'aurora-postgres', resourceId: 'db-ABCDEFGHIJKLMNOP', pipeMode: 'cdc' }] }],
+    accounts: [
+      {
+        name: 'prod',
+        accountId: '1234',
+        region: 'us-east-1',
+        sources: [{ name: 'orders', type: 'aurora-postgres', resourceId: 'db-ABCDEFGHIJKLMNOP', pipeMode: 'cdc' }],
+      },
+    ],
   });
 
   test.each([
-    ['a bad config', badConfig, /^Error: 3 problems:\n {2}- bad\.json: accounts\[0\]\.accountId: "1234" is not an AWS account ID; expected exactly 12 digits.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.resourceId: .*is a DB instance resource ID.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.pipeMode: "cdc" over IAM authentication on PostgreSQL needs .*\nNothing was written\.\n$/],
+    [
+      'a bad config',
+      badConfig,
+      /^Error: 3 problems:\n {2}- bad\.json: accounts\[0\]\.accountId: "1234" is not an AWS account ID; expected exactly 12 digits.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.resourceId: .*is a DB instance resource ID.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.pipeMode: "cdc" over IAM authentication on PostgreSQL needs .*\nNothing was written\.\n$/,
+    ],
     ['a file that is not JSON', '{ "accounts": [ }', /^Error: bad\.json: not valid JSON: .+\nNothing was written\.\n$/],
-    ['a JSON array', '[]', /^Error: bad\.json: \(top level\): expected a object, got array \[\]\nNothing was written\.\n$/],
+    [
+      'a JSON array',
+      '[]',
+      /^Error: bad\.json: \(top level\): expected a object, got array \[\]\nNothing was written\.\n$/,
+    ],
   ])('%s: exit 1, the config path in the message, no stack trace, cdktf.out untouched', (_what, content, message) => {
     const { dir, before } = goodSynth();
     writeConfig(dir, content, 'bad.json');
@@ -172,7 +222,9 @@ describe('bad input', () => {
     const { dir, before } = goodSynth();
     const r = runApp(dir, { CLICKPIPES_CONFIG: 'missing.json' });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('Error: missing.json: cannot read the config (no such file); check CLICKPIPES_CONFIG\nNothing was written.\n');
+    expect(r.stderr).toBe(
+      'Error: missing.json: cannot read the config (no such file); check CLICKPIPES_CONFIG\nNothing was written.\n',
+    );
     expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
   });
 
@@ -186,8 +238,13 @@ describe('bad input', () => {
     const { dir, before } = goodSynth();
     // Past the schema (as a library caller could): the construct refuses it mid-synth.
     const config = parseConfig(EXAMPLE_CONFIG);
-    const broken = { ...config, accounts: [config.accounts[0], { ...config.accounts[1], sources: [{ name: 'x', type: 'rds-mysql' as const }] }] };
-    expect(() => synthesize(broken, { outdir: path.join(dir, 'cdktf.out') })).toThrow(/analytics\/x\.database: name the database in exactly one way/);
+    const broken = {
+      ...config,
+      accounts: [config.accounts[0], { ...config.accounts[1], sources: [{ name: 'x', type: 'rds-mysql' as const }] }],
+    };
+    expect(() => synthesize(broken, { outdir: path.join(dir, 'cdktf.out') })).toThrow(
+      /analytics\/x\.database: name the database in exactly one way/,
+    );
     expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('.cdktf.out'))).toEqual([]);
   });
@@ -221,38 +278,70 @@ describe('HCL output', () => {
 
   test('--hcl writes cdk.tf', () => {
     expect(Object.keys(tree(hclOut)).sort()).toEqual([
-      'manifest.json', 'stacks/analytics/cdk.tf', 'stacks/analytics/metadata.json', 'stacks/prod/cdk.tf', 'stacks/prod/metadata.json',
+      'manifest.json',
+      'stacks/analytics/cdk.tf',
+      'stacks/analytics/metadata.json',
+      'stacks/prod/cdk.tf',
+      'stacks/prod/metadata.json',
     ]);
   });
 
-  test.each(['prod', 'analytics'])('stack %s parses as HCL and holds the resources, data sources and outputs of the JSON', async (stack) => {
-    const json = JSON.parse(fs.readFileSync(path.join(defaultOut, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-    const hcl = (await parseHcl('cdk.tf', fs.readFileSync(path.join(hclOut, 'stacks', stack, 'cdk.tf'), 'utf8'))) as {
-      resource: Blocks; data: Blocks; output: Record<string, unknown>;
-    };
-    const names = (blocks: Blocks) => Object.entries(blocks).flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`)).sort();
-    expect(names(hcl.resource)).toEqual(names(json.resource));
-    expect(names(hcl.data)).toEqual(names(json.data));
-    expect(Object.keys(hcl.output).sort()).toEqual(Object.keys(json.output).sort());
-    // The policies read the same in both forms.
-    for (const [name, doc] of Object.entries(json.data.aws_iam_policy_document as Record<string, { statement: unknown[] }>)) {
-      const hclDoc = (hcl.data.aws_iam_policy_document[name] as unknown as [{ statement: Record<string, unknown>[] }])[0];
-      expect(hclDoc.statement).toEqual(doc.statement);
-    }
-  });
+  test.each(['prod', 'analytics'])(
+    'stack %s parses as HCL and holds the resources, data sources and outputs of the JSON',
+    async (stack) => {
+      const json = JSON.parse(fs.readFileSync(path.join(defaultOut, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      const hcl = (await parseHcl('cdk.tf', fs.readFileSync(path.join(hclOut, 'stacks', stack, 'cdk.tf'), 'utf8'))) as {
+        resource: Blocks;
+        data: Blocks;
+        output: Record<string, unknown>;
+      };
+      const names = (blocks: Blocks) =>
+        Object.entries(blocks)
+          .flatMap(([type, byName]) => Object.keys(byName).map((n) => `${type}.${n}`))
+          .sort();
+      expect(names(hcl.resource)).toEqual(names(json.resource));
+      expect(names(hcl.data)).toEqual(names(json.data));
+      expect(Object.keys(hcl.output).sort()).toEqual(Object.keys(json.output).sort());
+      // The policies read the same in both forms.
+      for (const [name, doc] of Object.entries(
+        json.data.aws_iam_policy_document as Record<string, { statement: unknown[] }>,
+      )) {
+        const hclDoc = (
+          hcl.data.aws_iam_policy_document[name] as unknown as [{ statement: Record<string, unknown>[] }]
+        )[0];
+        expect(hclDoc.statement).toEqual(doc.statement);
+      }
+    },
+  );
 });
 
 describe('databases the stack creates (config "create")', () => {
   const stackOf = (config: ClickPipesConfig) => {
     const app = Testing.app();
     const parsed = parseConfig(config);
-    return Testing.synth(new ClickPipesAccountStack(app, { clickHouseIamRoleArn: parsed.clickHouseIamRoleArn, account: parsed.accounts[0] }), true);
+    return Testing.synth(
+      new ClickPipesAccountStack(app, {
+        clickHouseIamRoleArn: parsed.clickHouseIamRoleArn,
+        account: parsed.accounts[0],
+      }),
+      true,
+    );
   };
   const config = (source: Record<string, unknown>): ClickPipesConfig =>
-    ({ clickHouseIamRoleArn: EXAMPLE_CONFIG.clickHouseIamRoleArn, accounts: [{ name: 'a', accountId: '123456789012', region: 'us-east-1', sources: [source] }] }) as ClickPipesConfig;
+    ({
+      clickHouseIamRoleArn: EXAMPLE_CONFIG.clickHouseIamRoleArn,
+      accounts: [{ name: 'a', accountId: '123456789012', region: 'us-east-1', sources: [source] }],
+    }) as ClickPipesConfig;
 
   test('an RDS PostgreSQL instance for CDC: IAM auth, managed master password, encrypted, private, with the replication parameters', () => {
-    const synth = stackOf(config({ name: 'orders', type: 'rds-postgres', pipeMode: 'cdc', create: { engineVersion: '16.4', dbName: 'shop' } }));
+    const synth = stackOf(
+      config({
+        name: 'orders',
+        type: 'rds-postgres',
+        pipeMode: 'cdc',
+        create: { engineVersion: '16.4', dbName: 'shop' },
+      }),
+    );
     expect(synth).toHaveResourceWithProperties(DbInstance, {
       identifier: 'orders',
       engine: 'postgres',
@@ -275,11 +364,19 @@ describe('databases the stack creates (config "create")', () => {
         { name: 'rds.iam_auth_for_replication', value: '1', apply_method: 'immediate' },
       ],
     });
-    expect(synth).toContain('"arn:aws:rds-db:us-east-1:123456789012:dbuser:${aws_db_instance.orders_database.resource_id}/clickpipes_iam_user"');
+    expect(synth).toContain(
+      '"arn:aws:rds-db:us-east-1:123456789012:dbuser:${aws_db_instance.orders_database.resource_id}/clickpipes_iam_user"',
+    );
   });
 
   test('an Aurora MySQL cluster with its writer, for initial load: no parameter group', () => {
-    const synth = stackOf(config({ name: 'users', type: 'aurora-mysql', create: { instanceClass: 'db.r6g.large', deletionProtection: false } }));
+    const synth = stackOf(
+      config({
+        name: 'users',
+        type: 'aurora-mysql',
+        create: { instanceClass: 'db.r6g.large', deletionProtection: false },
+      }),
+    );
     expect(synth).toHaveResourceWithProperties(RdsCluster, {
       cluster_identifier: 'users',
       engine: 'aurora-mysql',
@@ -298,35 +395,49 @@ describe('databases the stack creates (config "create")', () => {
   });
 
   const matrix = RDS_ENGINES.flatMap((engine) => PIPE_MODES.map((mode) => [engine, mode] as const));
-  test.each(matrix)('%s, pipe mode %s: the database with IAM auth on, its parameters only for CDC, the grant on its resource ID', (engine, mode) => {
-    const info = ENGINES[engine];
-    const synth = stackOf(config({ name: 'src', type: engine, pipeMode: mode, create: {} }));
-    const json = JSON.parse(synth);
-    const dbType = info.kind === 'instance' ? 'aws_db_instance' : 'aws_rds_cluster';
-    expect(json.resource[dbType].src_database).toMatchObject({
-      engine: info.terraformEngine,
-      engine_version: info.defaultVersion,
-      iam_database_authentication_enabled: true,
-      manage_master_user_password: true,
-      storage_encrypted: true,
-    });
-    const groupType = info.kind === 'instance' ? 'aws_db_parameter_group' : 'aws_rds_cluster_parameter_group';
-    if (mode === 'cdc') {
-      expect(json.resource[groupType].src_replication_parameters).toMatchObject({
-        family: info.family(info.defaultVersion),
-        parameter: info.cdcParameters.map((p) => ({ name: p.name, value: p.value, apply_method: p.applyMethod })),
+  test.each(matrix)(
+    '%s, pipe mode %s: the database with IAM auth on, its parameters only for CDC, the grant on its resource ID',
+    (engine, mode) => {
+      const info = ENGINES[engine];
+      const synth = stackOf(config({ name: 'src', type: engine, pipeMode: mode, create: {} }));
+      const json = JSON.parse(synth);
+      const dbType = info.kind === 'instance' ? 'aws_db_instance' : 'aws_rds_cluster';
+      expect(json.resource[dbType].src_database).toMatchObject({
+        engine: info.terraformEngine,
+        engine_version: info.defaultVersion,
+        iam_database_authentication_enabled: true,
+        manage_master_user_password: true,
+        storage_encrypted: true,
       });
-    } else {
-      expect(json.resource[groupType]).toBeUndefined();
-    }
-    if (info.kind === 'cluster') expect(json.resource.aws_rds_cluster_instance.src_database_writer.cluster_identifier).toBe('${aws_rds_cluster.src_database.id}');
-    const attribute = info.kind === 'instance' ? 'resource_id' : 'cluster_resource_id';
-    expect(synth).toContain(`"arn:aws:rds-db:us-east-1:123456789012:dbuser:\${${dbType}.src_database.${attribute}}/clickpipes_iam_user"`);
-  });
+      const groupType = info.kind === 'instance' ? 'aws_db_parameter_group' : 'aws_rds_cluster_parameter_group';
+      if (mode === 'cdc') {
+        expect(json.resource[groupType].src_replication_parameters).toMatchObject({
+          family: info.family(info.defaultVersion),
+          parameter: info.cdcParameters.map((p) => ({ name: p.name, value: p.value, apply_method: p.applyMethod })),
+        });
+      } else {
+        expect(json.resource[groupType]).toBeUndefined();
+      }
+      if (info.kind === 'cluster')
+        expect(json.resource.aws_rds_cluster_instance.src_database_writer.cluster_identifier).toBe(
+          '${aws_rds_cluster.src_database.id}',
+        );
+      const attribute = info.kind === 'instance' ? 'resource_id' : 'cluster_resource_id';
+      expect(synth).toContain(
+        `"arn:aws:rds-db:us-east-1:123456789012:dbuser:\${${dbType}.src_database.${attribute}}/clickpipes_iam_user"`,
+      );
+    },
+  );
 
   test('an Aurora PostgreSQL cluster for CDC gets a cluster parameter group', () => {
-    const synth = stackOf(config({ name: 'pay', type: 'aurora-postgres', pipeMode: 'cdc', create: { engineVersion: '15.8' } }));
-    expect(JSON.parse(synth).resource.aws_rds_cluster_parameter_group.pay_replication_parameters).toMatchObject({ family: 'aurora-postgresql15' });
-    expect(synth).toHaveResourceWithProperties(RdsCluster, { db_cluster_parameter_group_name: '${aws_rds_cluster_parameter_group.pay_replication_parameters.name}' });
+    const synth = stackOf(
+      config({ name: 'pay', type: 'aurora-postgres', pipeMode: 'cdc', create: { engineVersion: '15.8' } }),
+    );
+    expect(JSON.parse(synth).resource.aws_rds_cluster_parameter_group.pay_replication_parameters).toMatchObject({
+      family: 'aurora-postgresql15',
+    });
+    expect(synth).toHaveResourceWithProperties(RdsCluster, {
+      db_cluster_parameter_group_name: '${aws_rds_cluster_parameter_group.pay_replication_parameters.name}',
+    });
   });
 });

@@ -13,7 +13,8 @@ let project: string;
 beforeAll(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-cli-'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
-  for (const f of ['main.ts', 'lib', 'tsconfig.json', 'cdktf.json']) fs.cpSync(path.join(ROOT, f), path.join(project, f), { recursive: true });
+  for (const f of ['main.ts', 'lib', 'tsconfig.json', 'cdktf.json'])
+    fs.cpSync(path.join(ROOT, f), path.join(project, f), { recursive: true });
 });
 afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
@@ -27,7 +28,9 @@ function cdktf(args: string[], env: Record<string, string> = {}) {
 }
 
 const stackFiles = (outdir: string) =>
-  Object.fromEntries(['prod', 'analytics'].map((s) => [s, fs.readFileSync(path.join(outdir, 'stacks', s, 'cdk.tf'), 'utf8')]));
+  Object.fromEntries(
+    ['prod', 'analytics'].map((s) => [s, fs.readFileSync(path.join(outdir, 'stacks', s, 'cdk.tf'), 'utf8')]),
+  );
 
 test('`cdktf synth --hcl` writes HCL that parses, with the resources of the JSON synth', async () => {
   const r = cdktf(['synth', '--hcl']);
@@ -37,9 +40,15 @@ test('`cdktf synth --hcl` writes HCL that parses, with the resources of the JSON
   try {
     synthesize(parseConfig(EXAMPLE_CONFIG), { outdir: json, hcl: false });
     for (const [stack, text] of Object.entries(stackFiles(path.join(project, 'cdktf.out')))) {
-      const hcl = (await parseHcl('cdk.tf', text)) as { resource: Record<string, object>; data: Record<string, object> };
+      const hcl = (await parseHcl('cdk.tf', text)) as {
+        resource: Record<string, object>;
+        data: Record<string, object>;
+      };
       const expected = JSON.parse(fs.readFileSync(path.join(json, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      const names = (blocks: Record<string, object>) => Object.entries(blocks).flatMap(([t, byName]) => Object.keys(byName).map((n) => `${t}.${n}`)).sort();
+      const names = (blocks: Record<string, object>) =>
+        Object.entries(blocks)
+          .flatMap(([t, byName]) => Object.keys(byName).map((n) => `${t}.${n}`))
+          .sort();
       expect(names(hcl.resource)).toEqual(names(expected.resource));
       expect(names(hcl.data)).toEqual(names(expected.data));
     }
@@ -52,7 +61,10 @@ test('a failed `cdktf synth` exits non-zero with the config path and leaves the 
   const outdir = path.join(project, 'cdktf.out');
   if (!fs.existsSync(path.join(outdir, 'manifest.json'))) expect(cdktf(['synth', '--hcl']).status).toBe(0);
   const before = stackFiles(outdir);
-  fs.writeFileSync(path.join(project, 'bad.json'), JSON.stringify({ ...EXAMPLE_CONFIG, clickHouseIamRoleArn: 'arn:aws:iam::1:role/x' }));
+  fs.writeFileSync(
+    path.join(project, 'bad.json'),
+    JSON.stringify({ ...EXAMPLE_CONFIG, clickHouseIamRoleArn: 'arn:aws:iam::1:role/x' }),
+  );
   const r = cdktf(['synth', '--hcl'], { CLICKPIPES_CONFIG: 'bad.json' });
   expect(r.status).not.toBe(0);
   expect(r.output).toContain('Error: bad.json: clickHouseIamRoleArn: "arn:aws:iam::1:role/x" is not an IAM role ARN');

@@ -30,7 +30,10 @@ type Form = 'same-stack' | 'identifier' | 'resourceId';
 const FORMS: Form[] = ['same-stack', 'identifier', 'resourceId'];
 
 /** A database of this stack, of the right kind and engine. */
-function sameStackDatabase(scope: Construct, engine: RdsEngine): Pick<ClickPipesRdsIamAccessProps, 'instance' | 'cluster'> {
+function sameStackDatabase(
+  scope: Construct,
+  engine: RdsEngine,
+): Pick<ClickPipesRdsIamAccessProps, 'instance' | 'cluster'> {
   const info = ENGINES[engine];
   if (info.kind === 'instance') {
     return {
@@ -89,7 +92,9 @@ function expectedResourceId(engine: RdsEngine, form: Form): RegExp {
 const needsReplicationStatement = (engine: RdsEngine, form: Form, mode: PipeMode) =>
   ENGINES[engine].dialect === 'postgres' && mode === 'cdc' && form !== 'same-stack';
 
-const matrix = RDS_ENGINES.flatMap((engine) => FORMS.flatMap((form) => PIPE_MODES.map((mode) => [engine, form, mode] as const)));
+const matrix = RDS_ENGINES.flatMap((engine) =>
+  FORMS.flatMap((form) => PIPE_MODES.map((mode) => [engine, form, mode] as const)),
+);
 
 describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
   const info = ENGINES[engine];
@@ -111,7 +116,9 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
     expect(synth).toHaveResourceWithProperties(IamRole, {
       name: 'ClickHouseAccessRole-orders',
       max_session_duration: 3600,
-      assume_role_policy: expect.stringMatching(/^\$\{data\.aws_iam_policy_document\.orders_trust_policy_[0-9A-F]+\.json\}$/),
+      assume_role_policy: expect.stringMatching(
+        /^\$\{data\.aws_iam_policy_document\.orders_trust_policy_[0-9A-F]+\.json\}$/,
+      ),
     });
     const trust = Object.entries(policyDocuments(synth)).find(([name]) => name.startsWith('orders_trust_policy'))![1];
     expect(trust.statement).toEqual([
@@ -126,7 +133,9 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
   test('the inline policy allows only rds-db:connect as the DB user on the resource ID', () => {
     const synth = synthAccess(engine, form, extra);
     expect(synth).toHaveResourceWithProperties(IamRolePolicy, { name: 'rds-db-connect' });
-    const connect = Object.entries(policyDocuments(synth)).find(([name]) => name.startsWith('orders_rds_db_connect_policy'))![1];
+    const connect = Object.entries(policyDocuments(synth)).find(([name]) =>
+      name.startsWith('orders_rds_db_connect_policy'),
+    )![1];
     expect(connect.statement).toHaveLength(1);
     const [statement] = connect.statement as [{ effect: string; actions: string[]; resources: string[] }];
     expect(statement.effect).toBe('Allow');
@@ -140,7 +149,9 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
   test('outputs the role ARN and the SQL that creates the IAM database user', () => {
     const synth = synthAccess(engine, form, extra);
     const outputs = blocks(synth, 'output');
-    expect(outputs).toContainEqual(expect.objectContaining({ value: expect.stringMatching(/^\$\{aws_iam_role\.orders_role_[0-9A-F]+\.arn\}$/) }));
+    expect(outputs).toContainEqual(
+      expect.objectContaining({ value: expect.stringMatching(/^\$\{aws_iam_role\.orders_role_[0-9A-F]+\.arn\}$/) }),
+    );
     const sql =
       info.dialect === 'postgres'
         ? 'CREATE USER "clickpipes_iam_user"; GRANT rds_iam TO "clickpipes_iam_user";' +
@@ -157,24 +168,29 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
       });
     });
 
-    test(mode === 'cdc' ? 'gives the database a parameter group with the CDC parameters' : 'leaves the parameter group alone', () => {
-      const synth = synthAccess(engine, form, extra);
-      const groupType = info.kind === 'instance' ? DbParameterGroup : RdsClusterParameterGroup;
-      const groups = blocks(synth, 'resource', groupType.tfResourceType);
-      if (mode === 'initial-load') {
-        expect(groups).toHaveLength(0);
-        return;
-      }
-      expect(groups).toHaveLength(1);
-      expect(groups[0]).toMatchObject({
-        family: info.family(info.defaultVersion),
-        parameter: info.cdcParameters.map((p) => ({ name: p.name, value: p.value, apply_method: p.applyMethod })),
-      });
-      const db = only(synth, 'resource', info.kind === 'instance' ? 'aws_db_instance' : 'aws_rds_cluster');
-      expect(db[info.kind === 'instance' ? 'parameter_group_name' : 'db_cluster_parameter_group_name']).toMatch(
-        new RegExp(`^\\$\\{${groupType.tfResourceType}\\.orders_replication_parameters_[0-9A-F]+\\.name\\}$`),
-      );
-    });
+    test(
+      mode === 'cdc'
+        ? 'gives the database a parameter group with the CDC parameters'
+        : 'leaves the parameter group alone',
+      () => {
+        const synth = synthAccess(engine, form, extra);
+        const groupType = info.kind === 'instance' ? DbParameterGroup : RdsClusterParameterGroup;
+        const groups = blocks(synth, 'resource', groupType.tfResourceType);
+        if (mode === 'initial-load') {
+          expect(groups).toHaveLength(0);
+          return;
+        }
+        expect(groups).toHaveLength(1);
+        expect(groups[0]).toMatchObject({
+          family: info.family(info.defaultVersion),
+          parameter: info.cdcParameters.map((p) => ({ name: p.name, value: p.value, apply_method: p.applyMethod })),
+        });
+        const db = only(synth, 'resource', info.kind === 'instance' ? 'aws_db_instance' : 'aws_rds_cluster');
+        expect(db[info.kind === 'instance' ? 'parameter_group_name' : 'db_cluster_parameter_group_name']).toMatch(
+          new RegExp(`^\\$\\{${groupType.tfResourceType}\\.orders_replication_parameters_[0-9A-F]+\\.name\\}$`),
+        );
+      },
+    );
   }
 
   if (form === 'identifier') {
@@ -191,68 +207,203 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
 
 describe('refused combinations and bad props', () => {
   const base = { clickHouseIamRoleArn: CLICKHOUSE_ROLE, accountId: ACCOUNT, region: REGION };
-  const attempt = (props: Partial<ClickPipesRdsIamAccessProps> & { engine: RdsEngine }, build?: (scope: Construct) => Partial<ClickPipesRdsIamAccessProps>) => () =>
-    synthStack((scope) => new ClickPipesRdsIamAccess(scope, 'orders', { ...base, ...props, ...(build ? build(scope) : {}) }));
+  const attempt =
+    (
+      props: Partial<ClickPipesRdsIamAccessProps> & { engine: RdsEngine },
+      build?: (scope: Construct) => Partial<ClickPipesRdsIamAccessProps>,
+    ) =>
+    () =>
+      synthStack(
+        (scope) => new ClickPipesRdsIamAccess(scope, 'orders', { ...base, ...props, ...(build ? build(scope) : {}) }),
+      );
 
   test.each([
-    ['an Aurora engine with a DB instance identifier', { engine: 'aurora-postgres' as const, dbInstanceIdentifier: 'x' }, /orders\.dbInstanceIdentifier: aurora-postgres is an Aurora cluster engine.*use dbClusterIdentifier/],
-    ['an RDS engine with a cluster identifier', { engine: 'rds-mysql' as const, dbClusterIdentifier: 'x' }, /orders\.dbClusterIdentifier: rds-mysql runs on a DB instance.*use dbInstanceIdentifier/],
-    ['a cluster resource ID for an RDS engine', { engine: 'rds-postgres' as const, resourceId: CLUSTER_RID }, /orders\.resourceId: "cluster-ABCDEFGHIJKLMNOP" is an Aurora cluster resource ID.*expected an instance resource ID/],
-    ['an instance resource ID for Aurora', { engine: 'aurora-mysql' as const, resourceId: INSTANCE_RID }, /orders\.resourceId: .* is a DB instance resource ID, but Aurora IAM authentication is granted on the cluster/],
-    ['a resource ID that is not one', { engine: 'rds-mysql' as const, resourceId: 'db-abc*' }, /orders\.resourceId: "db-abc\*" is not an RDS resource ID/],
-    ['two ways to name the database', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, dbInstanceIdentifier: 'x' }, /orders\.database: name the database in exactly one way, not with dbInstanceIdentifier and resourceId/],
-    ['no database', { engine: 'rds-mysql' as const }, /orders\.database: name the database in exactly one way: dbInstanceIdentifier, resourceId, instance/],
-    ['a DB user with a wildcard', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, dbUser: 'click*' }, /orders\.dbUser: "click\*" is not a usable database user name.*wildcards/],
-    ['a PostgreSQL-reserved DB user', { engine: 'rds-postgres' as const, resourceId: INSTANCE_RID, dbUser: 'pg_reader' }, /orders\.dbUser: "pg_reader" starts with "pg_"/],
-    ['a MySQL DB user over 32 characters', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, dbUser: 'u'.repeat(33) }, /orders\.dbUser: .* has 33 characters; this engine user names have 1 to 32/],
-    ['a bad account ID', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, accountId: '12345' }, /orders\.accountId: "12345" is not an AWS account ID; expected exactly 12 digits/],
-    ['a bad region', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, region: 'useast1' }, /orders\.region: "useast1" is not an AWS region code/],
-    ['a region in another partition than the ClickHouse role', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, region: 'us-gov-west-1' }, /orders\.region: the ClickHouse role .* is in partition aws but region "us-gov-west-1" is in partition aws-us-gov/],
-    ['a bad ClickHouse role ARN', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, clickHouseIamRoleArn: 'arn:aws:iam::111122223333:user/bob' }, /orders\.clickHouseIamRoleArn: .* is not an IAM role ARN; expected the ClickHouse service's "Service role ID \(IAM\)"/],
-    ['a role name over 64 characters', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, roleName: 'r'.repeat(65) }, /orders\.roleName: .* has 65 characters; IAM role names have at most 64/],
-    ['iamAuthForReplication on MySQL', { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, iamAuthForReplication: true }, /orders\.iamAuthForReplication: applies to PostgreSQL engines only/],
-    ['PostgreSQL CDC below version 11', { engine: 'rds-postgres' as const, resourceId: INSTANCE_RID, pipeMode: 'cdc' as const, iamAuthForReplication: true, engineVersion: '10.21' }, /orders\.pipeMode: "cdc" over IAM authentication needs PostgreSQL 11 or later .* but the engine version is "10\.21"/],
-    ['an unknown engine', { engine: 'rds-oracle' as unknown as RdsEngine, resourceId: INSTANCE_RID }, /orders\.engine: "rds-oracle" is not an RDS\/Aurora engine; expected one of rds-postgres, aurora-postgres, rds-mysql, aurora-mysql, rds-mariadb/],
+    [
+      'an Aurora engine with a DB instance identifier',
+      { engine: 'aurora-postgres' as const, dbInstanceIdentifier: 'x' },
+      /orders\.dbInstanceIdentifier: aurora-postgres is an Aurora cluster engine.*use dbClusterIdentifier/,
+    ],
+    [
+      'an RDS engine with a cluster identifier',
+      { engine: 'rds-mysql' as const, dbClusterIdentifier: 'x' },
+      /orders\.dbClusterIdentifier: rds-mysql runs on a DB instance.*use dbInstanceIdentifier/,
+    ],
+    [
+      'a cluster resource ID for an RDS engine',
+      { engine: 'rds-postgres' as const, resourceId: CLUSTER_RID },
+      /orders\.resourceId: "cluster-ABCDEFGHIJKLMNOP" is an Aurora cluster resource ID.*expected an instance resource ID/,
+    ],
+    [
+      'an instance resource ID for Aurora',
+      { engine: 'aurora-mysql' as const, resourceId: INSTANCE_RID },
+      /orders\.resourceId: .* is a DB instance resource ID, but Aurora IAM authentication is granted on the cluster/,
+    ],
+    [
+      'a resource ID that is not one',
+      { engine: 'rds-mysql' as const, resourceId: 'db-abc*' },
+      /orders\.resourceId: "db-abc\*" is not an RDS resource ID/,
+    ],
+    [
+      'two ways to name the database',
+      { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, dbInstanceIdentifier: 'x' },
+      /orders\.database: name the database in exactly one way, not with dbInstanceIdentifier and resourceId/,
+    ],
+    [
+      'no database',
+      { engine: 'rds-mysql' as const },
+      /orders\.database: name the database in exactly one way: dbInstanceIdentifier, resourceId, instance/,
+    ],
+    [
+      'a DB user with a wildcard',
+      { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, dbUser: 'click*' },
+      /orders\.dbUser: "click\*" is not a usable database user name.*wildcards/,
+    ],
+    [
+      'a PostgreSQL-reserved DB user',
+      { engine: 'rds-postgres' as const, resourceId: INSTANCE_RID, dbUser: 'pg_reader' },
+      /orders\.dbUser: "pg_reader" starts with "pg_"/,
+    ],
+    [
+      'a MySQL DB user over 32 characters',
+      { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, dbUser: 'u'.repeat(33) },
+      /orders\.dbUser: .* has 33 characters; this engine user names have 1 to 32/,
+    ],
+    [
+      'a bad account ID',
+      { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, accountId: '12345' },
+      /orders\.accountId: "12345" is not an AWS account ID; expected exactly 12 digits/,
+    ],
+    [
+      'a bad region',
+      { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, region: 'useast1' },
+      /orders\.region: "useast1" is not an AWS region code/,
+    ],
+    [
+      'a region in another partition than the ClickHouse role',
+      { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, region: 'us-gov-west-1' },
+      /orders\.region: the ClickHouse role .* is in partition aws but region "us-gov-west-1" is in partition aws-us-gov/,
+    ],
+    [
+      'a bad ClickHouse role ARN',
+      {
+        engine: 'rds-mysql' as const,
+        resourceId: INSTANCE_RID,
+        clickHouseIamRoleArn: 'arn:aws:iam::111122223333:user/bob',
+      },
+      /orders\.clickHouseIamRoleArn: .* is not an IAM role ARN; expected the ClickHouse service's "Service role ID \(IAM\)"/,
+    ],
+    [
+      'a role name over 64 characters',
+      { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, roleName: 'r'.repeat(65) },
+      /orders\.roleName: .* has 65 characters; IAM role names have at most 64/,
+    ],
+    [
+      'iamAuthForReplication on MySQL',
+      { engine: 'rds-mysql' as const, resourceId: INSTANCE_RID, iamAuthForReplication: true },
+      /orders\.iamAuthForReplication: applies to PostgreSQL engines only/,
+    ],
+    [
+      'PostgreSQL CDC below version 11',
+      {
+        engine: 'rds-postgres' as const,
+        resourceId: INSTANCE_RID,
+        pipeMode: 'cdc' as const,
+        iamAuthForReplication: true,
+        engineVersion: '10.21',
+      },
+      /orders\.pipeMode: "cdc" over IAM authentication needs PostgreSQL 11 or later .* but the engine version is "10\.21"/,
+    ],
+    [
+      'an unknown engine',
+      { engine: 'rds-oracle' as unknown as RdsEngine, resourceId: INSTANCE_RID },
+      /orders\.engine: "rds-oracle" is not an RDS\/Aurora engine; expected one of rds-postgres, aurora-postgres, rds-mysql, aurora-mysql, rds-mariadb/,
+    ],
   ])('%s', (_name, props, message) => {
     expect(attempt(props)).toThrow(message);
   });
 
   test('a same-stack instance of another engine', () => {
-    const build = (scope: Construct) => ({ instance: new DbInstance(scope, 'db', { engine: 'mysql', instanceClass: 'db.t4g.micro' }) });
-    expect(attempt({ engine: 'rds-postgres' }, build)).toThrow(/orders\.instance: has engine "mysql", but source type rds-postgres needs engine "postgres"/);
+    const build = (scope: Construct) => ({
+      instance: new DbInstance(scope, 'db', { engine: 'mysql', instanceClass: 'db.t4g.micro' }),
+    });
+    expect(attempt({ engine: 'rds-postgres' }, build)).toThrow(
+      /orders\.instance: has engine "mysql", but source type rds-postgres needs engine "postgres"/,
+    );
   });
 
   test('a same-stack instance with IAM authentication explicitly off', () => {
     const build = (scope: Construct) => ({
-      instance: new DbInstance(scope, 'db', { engine: 'postgres', instanceClass: 'db.t4g.micro', iamDatabaseAuthenticationEnabled: false }),
+      instance: new DbInstance(scope, 'db', {
+        engine: 'postgres',
+        instanceClass: 'db.t4g.micro',
+        iamDatabaseAuthenticationEnabled: false,
+      }),
     });
-    expect(attempt({ engine: 'rds-postgres' }, build)).toThrow(/orders\.instance: sets iam_database_authentication_enabled to false/);
+    expect(attempt({ engine: 'rds-postgres' }, build)).toThrow(
+      /orders\.instance: sets iam_database_authentication_enabled to false/,
+    );
   });
 
   test('PostgreSQL CDC on a same-stack instance below version 11', () => {
-    const build = (scope: Construct) => ({ instance: new DbInstance(scope, 'db', { engine: 'postgres', engineVersion: '10.21', instanceClass: 'db.t4g.micro' }) });
-    expect(attempt({ engine: 'rds-postgres', pipeMode: 'cdc' }, build)).toThrow(/orders\.pipeMode: "cdc" over IAM authentication needs PostgreSQL 11 or later/);
+    const build = (scope: Construct) => ({
+      instance: new DbInstance(scope, 'db', {
+        engine: 'postgres',
+        engineVersion: '10.21',
+        instanceClass: 'db.t4g.micro',
+      }),
+    });
+    expect(attempt({ engine: 'rds-postgres', pipeMode: 'cdc' }, build)).toThrow(
+      /orders\.pipeMode: "cdc" over IAM authentication needs PostgreSQL 11 or later/,
+    );
   });
 
   test('CDC on a same-stack cluster without a literal engine version', () => {
     const build = (scope: Construct) => ({ cluster: new RdsCluster(scope, 'db', { engine: 'aurora-mysql' }) });
-    expect(attempt({ engine: 'aurora-mysql', pipeMode: 'cdc' }, build)).toThrow(/orders\.cluster: has no literal engine_version/);
+    expect(attempt({ engine: 'aurora-mysql', pipeMode: 'cdc' }, build)).toThrow(
+      /orders\.cluster: has no literal engine_version/,
+    );
   });
 
   test('MySQL CDC on a same-stack instance without automated backups', () => {
     const build = (scope: Construct) => ({
-      instance: new DbInstance(scope, 'db', { engine: 'mysql', engineVersion: '8.0', instanceClass: 'db.t4g.micro', backupRetentionPeriod: 0 }),
+      instance: new DbInstance(scope, 'db', {
+        engine: 'mysql',
+        engineVersion: '8.0',
+        instanceClass: 'db.t4g.micro',
+        backupRetentionPeriod: 0,
+      }),
     });
-    expect(attempt({ engine: 'rds-mysql', pipeMode: 'cdc' }, build)).toThrow(/orders\.instance: sets backup_retention_period to 0/);
+    expect(attempt({ engine: 'rds-mysql', pipeMode: 'cdc' }, build)).toThrow(
+      /orders\.instance: sets backup_retention_period to 0/,
+    );
   });
 
   test('PostgreSQL CDC on a same-stack instance with its own parameter group needs the user to say the parameters are set', () => {
     const build = (scope: Construct) => ({
-      instance: new DbInstance(scope, 'db', { engine: 'postgres', engineVersion: '16', instanceClass: 'db.t4g.micro', parameterGroupName: 'mine' }),
+      instance: new DbInstance(scope, 'db', {
+        engine: 'postgres',
+        engineVersion: '16',
+        instanceClass: 'db.t4g.micro',
+        parameterGroupName: 'mine',
+      }),
     });
-    expect(attempt({ engine: 'rds-postgres', pipeMode: 'cdc' }, build)).toThrow(/orders\.pipeMode: "cdc" over IAM authentication on PostgreSQL needs/);
-    const synth = synthStack((scope) => new ClickPipesRdsIamAccess(scope, 'orders', { ...base, engine: 'rds-postgres', pipeMode: 'cdc', iamAuthForReplication: true, ...build(scope) }));
-    expect(synth).toHaveResourceWithProperties(DbInstance, { parameter_group_name: 'mine', iam_database_authentication_enabled: true });
+    expect(attempt({ engine: 'rds-postgres', pipeMode: 'cdc' }, build)).toThrow(
+      /orders\.pipeMode: "cdc" over IAM authentication on PostgreSQL needs/,
+    );
+    const synth = synthStack(
+      (scope) =>
+        new ClickPipesRdsIamAccess(scope, 'orders', {
+          ...base,
+          engine: 'rds-postgres',
+          pipeMode: 'cdc',
+          iamAuthForReplication: true,
+          ...build(scope),
+        }),
+    );
+    expect(synth).toHaveResourceWithProperties(DbInstance, {
+      parameter_group_name: 'mine',
+      iam_database_authentication_enabled: true,
+    });
     expect(blocks(synth, 'resource', 'aws_db_parameter_group')).toHaveLength(0);
   });
 
@@ -261,7 +412,15 @@ describe('refused combinations and bad props', () => {
     expect(() =>
       synthStack((scope) => {
         try {
-          new ClickPipesRdsIamAccess(scope, 'orders', { ...base, engine: 'rds-mysql', resourceId: 'nope', dbUser: 'a*', accountId: '1', clickHouseIamRoleArn: 'x', roleName: 'a/b' });
+          new ClickPipesRdsIamAccess(scope, 'orders', {
+            ...base,
+            engine: 'rds-mysql',
+            resourceId: 'nope',
+            dbUser: 'a*',
+            accountId: '1',
+            clickHouseIamRoleArn: 'x',
+            roleName: 'a/b',
+          });
         } finally {
           stackJson = JSON.stringify(scope.node.findAll().map((c) => c.node.path));
         }
@@ -276,19 +435,44 @@ describe('refused combinations and bad props', () => {
 describe('ARN parts', () => {
   test('the partition follows the region', () => {
     const arnFor = (region: string) => {
-      const synth = synthStack((scope) => new ClickPipesRdsIamAccess(scope, 'orders', {
-        clickHouseIamRoleArn: CLICKHOUSE_ROLE.replace('arn:aws:', `arn:${region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'}:`),
-        engine: 'rds-mysql', resourceId: INSTANCE_RID, accountId: ACCOUNT, region,
-      }));
-      return (Object.values(policyDocuments(synth)).find((d) => JSON.stringify(d).includes('rds-db:connect'))!.statement[0] as { resources: string[] }).resources[0];
+      const synth = synthStack(
+        (scope) =>
+          new ClickPipesRdsIamAccess(scope, 'orders', {
+            clickHouseIamRoleArn: CLICKHOUSE_ROLE.replace(
+              'arn:aws:',
+              `arn:${region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'}:`,
+            ),
+            engine: 'rds-mysql',
+            resourceId: INSTANCE_RID,
+            accountId: ACCOUNT,
+            region,
+          }),
+      );
+      return (
+        Object.values(policyDocuments(synth)).find((d) => JSON.stringify(d).includes('rds-db:connect'))!
+          .statement[0] as { resources: string[] }
+      ).resources[0];
     };
-    expect(arnFor('cn-north-1')).toBe(`arn:aws-cn:rds-db:cn-north-1:${ACCOUNT}:dbuser:${INSTANCE_RID}/clickpipes_iam_user`);
-    expect(arnFor('us-gov-west-1')).toBe(`arn:aws-us-gov:rds-db:us-gov-west-1:${ACCOUNT}:dbuser:${INSTANCE_RID}/clickpipes_iam_user`);
-    expect(arnFor('eu-central-2')).toBe(`arn:aws:rds-db:eu-central-2:${ACCOUNT}:dbuser:${INSTANCE_RID}/clickpipes_iam_user`);
+    expect(arnFor('cn-north-1')).toBe(
+      `arn:aws-cn:rds-db:cn-north-1:${ACCOUNT}:dbuser:${INSTANCE_RID}/clickpipes_iam_user`,
+    );
+    expect(arnFor('us-gov-west-1')).toBe(
+      `arn:aws-us-gov:rds-db:us-gov-west-1:${ACCOUNT}:dbuser:${INSTANCE_RID}/clickpipes_iam_user`,
+    );
+    expect(arnFor('eu-central-2')).toBe(
+      `arn:aws:rds-db:eu-central-2:${ACCOUNT}:dbuser:${INSTANCE_RID}/clickpipes_iam_user`,
+    );
   });
 
   test("without accountId and region, the provider's account, region and partition are read", () => {
-    const synth = synthStack((scope) => new ClickPipesRdsIamAccess(scope, 'orders', { clickHouseIamRoleArn: CLICKHOUSE_ROLE, engine: 'aurora-postgres', resourceId: CLUSTER_RID }));
+    const synth = synthStack(
+      (scope) =>
+        new ClickPipesRdsIamAccess(scope, 'orders', {
+          clickHouseIamRoleArn: CLICKHOUSE_ROLE,
+          engine: 'aurora-postgres',
+          resourceId: CLUSTER_RID,
+        }),
+    );
     expect(synth).toHaveDataSource(DataAwsRegion);
     expect(synth).toHaveDataSource(DataAwsCallerIdentity);
     expect(synth).toHaveDataSource(DataAwsPartition);
@@ -299,18 +483,44 @@ describe('ARN parts', () => {
   });
 
   test('a custom DB user, role name, boundary and tags', () => {
-    const synth = synthStack((scope) => new ClickPipesRdsIamAccess(scope, 'orders', {
-      clickHouseIamRoleArn: CLICKHOUSE_ROLE, engine: 'rds-postgres', resourceId: INSTANCE_RID, accountId: ACCOUNT, region: REGION,
-      dbUser: 'Reporting_User', roleName: 'clickpipes-orders', permissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary', tags: { team: 'data' },
-    }));
-    expect(synth).toHaveResourceWithProperties(IamRole, { name: 'clickpipes-orders', permissions_boundary: 'arn:aws:iam::123456789012:policy/boundary', tags: { team: 'data' } });
+    const synth = synthStack(
+      (scope) =>
+        new ClickPipesRdsIamAccess(scope, 'orders', {
+          clickHouseIamRoleArn: CLICKHOUSE_ROLE,
+          engine: 'rds-postgres',
+          resourceId: INSTANCE_RID,
+          accountId: ACCOUNT,
+          region: REGION,
+          dbUser: 'Reporting_User',
+          roleName: 'clickpipes-orders',
+          permissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary',
+          tags: { team: 'data' },
+        }),
+    );
+    expect(synth).toHaveResourceWithProperties(IamRole, {
+      name: 'clickpipes-orders',
+      permissions_boundary: 'arn:aws:iam::123456789012:policy/boundary',
+      tags: { team: 'data' },
+    });
     expect(synth).toContain(`dbuser:${INSTANCE_RID}/Reporting_User`);
     // Quoted, so that PostgreSQL keeps the case that IAM tokens carry.
-    expect(blocks(synth, 'output')).toContainEqual(expect.objectContaining({ value: 'CREATE USER "Reporting_User"; GRANT rds_iam TO "Reporting_User";' }));
+    expect(blocks(synth, 'output')).toContainEqual(
+      expect.objectContaining({ value: 'CREATE USER "Reporting_User"; GRANT rds_iam TO "Reporting_User";' }),
+    );
   });
 
   test('outputs can be left out', () => {
-    const synth = synthStack((scope) => new ClickPipesRdsIamAccess(scope, 'orders', { clickHouseIamRoleArn: CLICKHOUSE_ROLE, engine: 'rds-mysql', resourceId: INSTANCE_RID, accountId: ACCOUNT, region: REGION, outputs: false }));
+    const synth = synthStack(
+      (scope) =>
+        new ClickPipesRdsIamAccess(scope, 'orders', {
+          clickHouseIamRoleArn: CLICKHOUSE_ROLE,
+          engine: 'rds-mysql',
+          resourceId: INSTANCE_RID,
+          accountId: ACCOUNT,
+          region: REGION,
+          outputs: false,
+        }),
+    );
     expect(blocks(synth, 'output')).toHaveLength(0);
   });
 });

@@ -95,7 +95,10 @@ export class ClickPipesAccessRole extends Construct {
     if (arnProblem) problems.push(['clickHouseIamRoleArn', arnProblem]);
     const nameProblem = Token.isUnresolved(roleName) ? undefined : roleNameProblem(roleName);
     if (nameProblem) {
-      problems.push(['roleName', props.roleName === undefined ? `${nameProblem} (derived from the construct id: set roleName)` : nameProblem]);
+      problems.push([
+        'roleName',
+        props.roleName === undefined ? `${nameProblem} (derived from the construct id: set roleName)` : nameProblem,
+      ]);
     }
     throwIfProblems(this.node.path, [...problems, ...sourceProblems]);
 
@@ -111,7 +114,8 @@ export class ClickPipesAccessRole extends Construct {
 
     this.role = new IamRole(this, 'role', {
       name: roleName,
-      description: props.roleDescription ?? `ClickPipes access to ${trust.what}, assumed by the ClickHouse service role`,
+      description:
+        props.roleDescription ?? `ClickPipes access to ${trust.what}, assumed by the ClickHouse service role`,
       assumeRolePolicy: trustPolicy.json,
       // ClickHouse's role assumes this one (role chaining): AWS caps such sessions at one hour.
       maxSessionDuration: 3600,

@@ -33,34 +33,85 @@ const clickHouseIamRoleArn = checked(
 
 const managedDatabase = z
   .strictObject({
-    identifier: checked(dbIdentifierProblem, 'DB instance or cluster identifier. Default: the source name in lower case.', '^[a-z][a-z0-9-]*$').optional(),
-    engineVersion: z.string().optional().meta({ description: 'Engine version. Default: a current version of the engine.' }),
-    instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'expected an RDS instance class like "db.t4g.micro"' }).optional(),
-    allocatedStorage: z.int().min(20).max(65536).optional().meta({ description: 'GiB, RDS engines only. Default: 20.' }),
-    dbName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { error: 'expected 1 to 63 letters, digits and _, starting with a letter' }).optional(),
-    masterUsername: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, { error: 'expected 1 to 16 letters, digits and _, starting with a letter' }).optional(),
+    identifier: checked(
+      dbIdentifierProblem,
+      'DB instance or cluster identifier. Default: the source name in lower case.',
+      '^[a-z][a-z0-9-]*$',
+    ).optional(),
+    engineVersion: z
+      .string()
+      .optional()
+      .meta({ description: 'Engine version. Default: a current version of the engine.' }),
+    instanceClass: z
+      .string()
+      .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: 'expected an RDS instance class like "db.t4g.micro"' })
+      .optional(),
+    allocatedStorage: z
+      .int()
+      .min(20)
+      .max(65536)
+      .optional()
+      .meta({ description: 'GiB, RDS engines only. Default: 20.' }),
+    dbName: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, {
+        error: 'expected 1 to 63 letters, digits and _, starting with a letter',
+      })
+      .optional(),
+    masterUsername: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, {
+        error: 'expected 1 to 16 letters, digits and _, starting with a letter',
+      })
+      .optional(),
     dbSubnetGroupName: z.string().min(1).optional(),
-    vpcSecurityGroupIds: z.array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'expected a security group ID like "sg-0123456789abcdef0"' })).optional(),
+    vpcSecurityGroupIds: z
+      .array(
+        z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: 'expected a security group ID like "sg-0123456789abcdef0"' }),
+      )
+      .optional(),
     backupRetentionPeriod: z.int().min(0).max(35).optional(),
     deletionProtection: z.boolean().optional(),
   })
-  .meta({ description: 'Create the database in this stack, with IAM authentication on (and CDC parameters for pipeMode "cdc").' });
+  .meta({
+    description:
+      'Create the database in this stack, with IAM authentication on (and CDC parameters for pipeMode "cdc").',
+  });
 
 const rdsSource = z
   .strictObject({
-    name: checked(sourceNameProblem, 'Names the Terraform resources and outputs, and the default role name.', '^[A-Za-z][A-Za-z0-9-]*$'),
+    name: checked(
+      sourceNameProblem,
+      'Names the Terraform resources and outputs, and the default role name.',
+      '^[A-Za-z][A-Za-z0-9-]*$',
+    ),
     type: z.enum(RDS_ENGINES),
     dbInstanceIdentifier: checked(dbIdentifierProblem, 'An existing DB instance (RDS engines).').optional(),
     dbClusterIdentifier: checked(dbIdentifierProblem, 'An existing Aurora cluster (Aurora engines).').optional(),
-    resourceId: z.string().optional().meta({ description: 'Resource ID of an existing database: db-… (RDS) or cluster-… (Aurora).', pattern: '^(db|cluster)-[A-Z0-9]+$' }),
+    resourceId: z
+      .string()
+      .optional()
+      .meta({
+        description: 'Resource ID of an existing database: db-… (RDS) or cluster-… (Aurora).',
+        pattern: '^(db|cluster)-[A-Z0-9]+$',
+      }),
     create: managedDatabase.optional(),
-    dbUser: z.string().optional().meta({ description: `Database user ClickPipes logs in as. Default: ${DEFAULT_DB_USER}.` }),
+    dbUser: z
+      .string()
+      .optional()
+      .meta({ description: `Database user ClickPipes logs in as. Default: ${DEFAULT_DB_USER}.` }),
     pipeMode: z.enum(PIPE_MODES).optional().meta({ description: 'Default: initial-load.' }),
     iamAuthForReplication: z
       .boolean()
       .optional()
-      .meta({ description: 'PostgreSQL CDC on an existing database: states that rds.iam_auth_for_replication = 1 and rds.logical_replication = 1 are set.' }),
-    engineVersion: z.string().optional().meta({ description: 'Engine version of an existing database (checks that CDC is possible).' }),
+      .meta({
+        description:
+          'PostgreSQL CDC on an existing database: states that rds.iam_auth_for_replication = 1 and rds.logical_replication = 1 are set.',
+      }),
+    engineVersion: z
+      .string()
+      .optional()
+      .meta({ description: 'Engine version of an existing database (checks that CDC is possible).' }),
     roleName: checked(roleNameProblem, `IAM role name. Default: ${ROLE_NAME_PREFIX}<name>.`).optional(),
   })
   .superRefine((source, ctx) => {
@@ -76,13 +127,22 @@ const rdsSource = z
       if (field === 'engineVersion' && source.create) return ['create', 'engineVersion'];
       return [field];
     };
-    const report = ([field, problem]: FieldProblem) => ctx.addIssue({ code: 'custom', message: problem, path: configField(field) });
+    const report = ([field, problem]: FieldProblem) =>
+      ctx.addIssue({ code: 'custom', message: problem, path: configField(field) });
     if (source.create && source.engineVersion !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['engineVersion'], message: 'goes inside "create" for a database this stack creates: move it to create.engineVersion' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['engineVersion'],
+        message: 'goes inside "create" for a database this stack creates: move it to create.engineVersion',
+      });
       return;
     }
     if (source.create?.allocatedStorage !== undefined && kind === 'cluster') {
-      ctx.addIssue({ code: 'custom', message: 'Aurora storage grows by itself: remove allocatedStorage', path: ['create', 'allocatedStorage'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Aurora storage grows by itself: remove allocatedStorage',
+        path: ['create', 'allocatedStorage'],
+      });
     }
     rdsAccessProblems({
       engine: source.type,
@@ -91,14 +151,20 @@ const rdsSource = z
       dbUser: source.dbUser ?? DEFAULT_DB_USER,
       pipeMode: source.pipeMode ?? 'initial-load',
       iamAuthForReplication: source.iamAuthForReplication,
-      engineVersion: source.create ? (source.create.engineVersion ?? ENGINES[source.type].defaultVersion) : source.engineVersion,
+      engineVersion: source.create
+        ? (source.create.engineVersion ?? ENGINES[source.type].defaultVersion)
+        : source.engineVersion,
       managedParameters: source.create !== undefined,
       formNames: { instance: 'create', cluster: 'create' },
     }).forEach(report);
   });
 
 const account = z.strictObject({
-  name: checked(stackNameProblem, 'Stack name: the synthesized stack is cdktf.out/stacks/<name>.', '^[A-Za-z][A-Za-z0-9_-]*$'),
+  name: checked(
+    stackNameProblem,
+    'Stack name: the synthesized stack is cdktf.out/stacks/<name>.',
+    '^[A-Za-z][A-Za-z0-9_-]*$',
+  ),
   accountId: checked(accountIdProblem, '12-digit AWS account ID.', '^\\d{12}$'),
   region: checked(regionProblem, 'AWS region of the databases, e.g. us-east-1.', '^[a-z]{2}(-gov)?-[a-z]+-\\d{1,2}$'),
   sources: z.array(rdsSource).min(1, { error: 'list at least one source' }),
@@ -117,7 +183,11 @@ export const configSchema = z
     config.accounts.forEach((acct, a) => {
       const other = stackNames.get(acct.name.toLowerCase());
       if (other !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['accounts', a, 'name'], message: `"${acct.name}" is already the name of accounts[${other}]; account names name stacks and must be unique (ignoring case)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', a, 'name'],
+          message: `"${acct.name}" is already the name of accounts[${other}]; account names name stacks and must be unique (ignoring case)`,
+        });
       }
       stackNames.set(acct.name.toLowerCase(), a);
       const mismatch = partitionMismatchProblem(config.clickHouseIamRoleArn, acct.region);
@@ -126,14 +196,22 @@ export const configSchema = z
       acct.sources.forEach((source, s) => {
         const seen = sourceNames.get(source.name.toLowerCase());
         if (seen !== undefined) {
-          ctx.addIssue({ code: 'custom', path: ['accounts', a, 'sources', s, 'name'], message: `"${source.name}" is already the name of accounts[${a}].sources[${seen}]; source names must be unique within an account entry (ignoring case)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['accounts', a, 'sources', s, 'name'],
+            message: `"${source.name}" is already the name of accounts[${a}].sources[${seen}]; source names must be unique within an account entry (ignoring case)`,
+          });
         }
         sourceNames.set(source.name.toLowerCase(), s);
         const roleName = source.roleName ?? `${ROLE_NAME_PREFIX}${source.name}`;
         const key = `${acct.accountId}/${roleName.toLowerCase()}`;
         const first = roleNames.get(key);
         if (first !== undefined && seen === undefined) {
-          ctx.addIssue({ code: 'custom', path: ['accounts', a, 'sources', s, source.roleName ? 'roleName' : 'name'], message: `role name "${roleName}" is already used by ${first} in account ${acct.accountId}; IAM role names are unique per account (ignoring case): set a different roleName` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['accounts', a, 'sources', s, source.roleName ? 'roleName' : 'name'],
+            message: `role name "${roleName}" is already used by ${first} in account ${acct.accountId}; IAM role names are unique per account (ignoring case): set a different roleName`,
+          });
         }
         if (first === undefined) roleNames.set(key, `accounts[${a}].sources[${s}]`);
       });
@@ -147,11 +225,17 @@ export type RdsSourceConfig = AccountConfig['sources'][number];
 
 /** `accounts[0].sources[1].resourceId` from a zod path. */
 function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+  return path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), input);
+  return path.reduce<unknown>(
+    (v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined),
+    input,
+  );
 }
 
 const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
@@ -164,7 +248,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     case 'unrecognized_keys': {
       const prefix = pathText(issue.path);
       return issue.keys
-        .map((k) => `${prefix ? prefix + '.' : ''}${k}: unknown field; check its spelling against the schema (schema/clickpipes.config.schema.json)`)
+        .map(
+          (k) =>
+            `${prefix ? prefix + '.' : ''}${k}: unknown field; check its spelling against the schema (schema/clickpipes.config.schema.json)`,
+        )
         .join('\n');
     }
     case 'invalid_value':
@@ -199,7 +286,6 @@ export function parseConfig(input: unknown, origin = 'config'): ClickPipesConfig
   const lines = result.error.issues.flatMap((issue) => describeIssue(issue, input).split('\n'));
   throw new ClickPipesInputError(lines.map((line) => `${origin}: ${line}`));
 }
-
 
 /** The JSON Schema of the config, for editors (published as schema/clickpipes.config.schema.json). */
 export function configJsonSchema(): Record<string, unknown> {

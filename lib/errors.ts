@@ -17,7 +17,9 @@ export class ClickPipesInputError extends Error {
 
   /** Whether `e` is a user error (also across copies of this package). */
   public static isInputError(e: unknown): e is ClickPipesInputError {
-    return e instanceof Error && e.name === 'ClickPipesInputError' && Array.isArray((e as ClickPipesInputError).problems);
+    return (
+      e instanceof Error && e.name === 'ClickPipesInputError' && Array.isArray((e as ClickPipesInputError).problems)
+    );
   }
 }
 
@@ -26,5 +28,6 @@ export type FieldProblem = readonly [field: string, problem: string];
 
 /** Throws one {@link ClickPipesInputError} for all `problems` of the construct at `path`, if any. */
 export function throwIfProblems(path: string, problems: readonly FieldProblem[]): void {
-  if (problems.length) throw new ClickPipesInputError(problems.map(([field, problem]) => `${path}.${field}: ${problem}`));
+  if (problems.length)
+    throw new ClickPipesInputError(problems.map(([field, problem]) => `${path}.${field}: ${problem}`));
 }

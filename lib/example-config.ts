@@ -13,8 +13,20 @@ export const EXAMPLE_CONFIG: ClickPipesConfig = {
       region: 'us-east-1',
       sources: [
         { name: 'orders', type: 'rds-postgres', dbInstanceIdentifier: 'orders-prod' },
-        { name: 'users', type: 'aurora-mysql', resourceId: 'cluster-ABCDEFGHIJKLMNOP', pipeMode: 'cdc', dbUser: 'cp_users' },
-        { name: 'payments', type: 'aurora-postgres', dbClusterIdentifier: 'payments-prod', pipeMode: 'cdc', iamAuthForReplication: true },
+        {
+          name: 'users',
+          type: 'aurora-mysql',
+          resourceId: 'cluster-ABCDEFGHIJKLMNOP',
+          pipeMode: 'cdc',
+          dbUser: 'cp_users',
+        },
+        {
+          name: 'payments',
+          type: 'aurora-postgres',
+          dbClusterIdentifier: 'payments-prod',
+          pipeMode: 'cdc',
+          iamAuthForReplication: true,
+        },
         { name: 'catalog', type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ', pipeMode: 'cdc' },
       ],
     },

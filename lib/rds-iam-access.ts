@@ -97,13 +97,22 @@ export interface ClickPipesRdsIamAccessProps extends ClickPipesAccessRoleProps {
 
 /** A parameter group name (letters, digits, single hyphens) from a construct id and a family. */
 function parameterGroupName(id: string, family: string): string {
-  const base = `${id}-clickpipes-${family}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const base = `${id}-clickpipes-${family}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return /^[a-z]/.test(base) ? base : `cp-${base}`;
 }
 
 /** The way a source names its database. */
 export type RdsDatabaseForm = 'instance' | 'cluster' | 'dbInstanceIdentifier' | 'dbClusterIdentifier' | 'resourceId';
-const FORMS: readonly RdsDatabaseForm[] = ['instance', 'cluster', 'dbInstanceIdentifier', 'dbClusterIdentifier', 'resourceId'];
+const FORMS: readonly RdsDatabaseForm[] = [
+  'instance',
+  'cluster',
+  'dbInstanceIdentifier',
+  'dbClusterIdentifier',
+  'resourceId',
+];
 
 /** What {@link rdsAccessProblems} checks, as plain values. */
 export interface RdsAccessRuleInput {
@@ -131,7 +140,8 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
   const info = ENGINES[i.engine];
   const problems: FieldProblem[] = [];
   const name = (form: RdsDatabaseForm) => i.formNames?.[form] ?? form;
-  const good: RdsDatabaseForm[] = info.kind === 'instance' ? ['instance', 'dbInstanceIdentifier'] : ['cluster', 'dbClusterIdentifier'];
+  const good: RdsDatabaseForm[] =
+    info.kind === 'instance' ? ['instance', 'dbInstanceIdentifier'] : ['cluster', 'dbClusterIdentifier'];
   if (i.forms.length !== 1) {
     const ways = [...new Set([good[1], 'resourceId', good[0]].map((f) => name(f as RdsDatabaseForm)))].join(', ');
     problems.push([
@@ -236,7 +246,13 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
     }
     const info = ENGINES[props.engine];
     const plan = ClickPipesRdsIamAccess.plan(props);
-    super(scope, id, props, { trustActions: ['sts:AssumeRole', 'sts:TagSession'], what: `the ${info.label} database of source ${id}` }, plan.problems);
+    super(
+      scope,
+      id,
+      props,
+      { trustActions: ['sts:AssumeRole', 'sts:TagSession'], what: `the ${info.label} database of source ${id}` },
+      plan.problems,
+    );
     this.engine = props.engine;
     this.dbUser = plan.dbUser;
     this.pipeMode = plan.pipeMode;
@@ -292,9 +308,11 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
     if (accountProblem) problems.push(['accountId', accountProblem]);
     const region = literal(props.region);
     const arn = literal(props.clickHouseIamRoleArn);
-    const regionProblems = region === undefined ? undefined : (regionProblem(region) ?? (arn && partitionMismatchProblem(arn, region)));
+    const regionProblems =
+      region === undefined ? undefined : (regionProblem(region) ?? (arn && partitionMismatchProblem(arn, region)));
     if (regionProblems) problems.push(['region', regionProblems]);
-    if (sameStack) problems.push(...ClickPipesRdsIamAccess.sameStackProblems(sameStack, props, pipeMode, engineVersion));
+    if (sameStack)
+      problems.push(...ClickPipesRdsIamAccess.sameStackProblems(sameStack, props, pipeMode, engineVersion));
     return { dbUser, pipeMode, sameStack, hasOwnParameterGroup, engineVersion, problems };
   }
 
@@ -310,7 +328,10 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
     const problems: FieldProblem[] = [];
     const engine = db.engineInput;
     if (engine !== undefined && !Token.isUnresolved(engine) && engine !== info.terraformEngine) {
-      problems.push([form, `has engine "${engine}", but source type ${props.engine} needs engine "${info.terraformEngine}"`]);
+      problems.push([
+        form,
+        `has engine "${engine}", but source type ${props.engine} needs engine "${info.terraformEngine}"`,
+      ]);
     }
     const iam = db.iamDatabaseAuthenticationEnabledInput;
     if (iam === false) {
@@ -326,7 +347,9 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
           'sets backup_retention_period to 0, but MySQL/MariaDB CDC reads the binary log, which needs automated backups: set it to 1 or more',
         ]);
       }
-      const ownGroup = props.instance ? props.instance.parameterGroupNameInput : props.cluster!.dbClusterParameterGroupNameInput;
+      const ownGroup = props.instance
+        ? props.instance.parameterGroupNameInput
+        : props.cluster!.dbClusterParameterGroupNameInput;
       if (ownGroup === undefined && engineVersion === undefined) {
         problems.push([
           form,
@@ -354,10 +377,12 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       return props.cluster.clusterResourceId;
     }
     if (props.dbInstanceIdentifier !== undefined) {
-      return new DataAwsDbInstance(this, 'db_instance', { dbInstanceIdentifier: props.dbInstanceIdentifier }).resourceId;
+      return new DataAwsDbInstance(this, 'db_instance', { dbInstanceIdentifier: props.dbInstanceIdentifier })
+        .resourceId;
     }
     if (props.dbClusterIdentifier !== undefined) {
-      return new DataAwsRdsCluster(this, 'db_cluster', { clusterIdentifier: props.dbClusterIdentifier }).clusterResourceId;
+      return new DataAwsRdsCluster(this, 'db_cluster', { clusterIdentifier: props.dbClusterIdentifier })
+        .clusterResourceId;
     }
     return props.resourceId!;
   }

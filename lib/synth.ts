@@ -25,13 +25,16 @@ export interface LoadedConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): LoadedConfig {
   const named = env.CLICKPIPES_CONFIG;
   const file = named ?? (fs.existsSync(path.join(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
-  if (file === undefined) return { config: parseConfig(EXAMPLE_CONFIG, 'embedded example'), origin: 'embedded example' };
+  if (file === undefined)
+    return { config: parseConfig(EXAMPLE_CONFIG, 'embedded example'), origin: 'embedded example' };
   let text: string;
   try {
     text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new ClickPipesInputError([`${file}: cannot read the config (${reason})${named ? '; check CLICKPIPES_CONFIG' : ''}`]);
+    throw new ClickPipesInputError([
+      `${file}: cannot read the config (${reason})${named ? '; check CLICKPIPES_CONFIG' : ''}`,
+    ]);
   }
   let raw: unknown;
   try {
@@ -104,7 +107,8 @@ function publish(fresh: string, target: string): void {
     fs.mkdirSync(to, { recursive: true });
     const written = fs.readdirSync(from).sort();
     for (const file of written) fs.renameSync(path.join(from, file), path.join(to, file));
-    for (const stale of GENERATED_STACK_FILES.filter((f) => !written.includes(f))) fs.rmSync(path.join(to, stale), { force: true });
+    for (const stale of GENERATED_STACK_FILES.filter((f) => !written.includes(f)))
+      fs.rmSync(path.join(to, stale), { force: true });
   }
   fs.renameSync(path.join(fresh, 'manifest.json'), path.join(target, 'manifest.json'));
   for (const old of fs.readdirSync(stacksDir)) {

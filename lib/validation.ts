@@ -54,7 +54,9 @@ export function roleNameProblem(name: string): string | undefined {
 }
 
 /** The parts of an IAM role ARN, or undefined when it is not one. */
-export function parseRoleArn(arn: string): { partition: AwsPartition; accountId: string; roleName: string } | undefined {
+export function parseRoleArn(
+  arn: string,
+): { partition: AwsPartition; accountId: string; roleName: string } | undefined {
   const m = ROLE_ARN.exec(arn);
   return m ? { partition: m[1] as AwsPartition, accountId: m[2], roleName: m[3] } : undefined;
 }

@@ -55,7 +55,9 @@ function race(commands: Command[], n: number): Map<Command, number[]> {
 
 function report(times: Map<Command, number[]>): void {
   for (const [c, t] of times) {
-    console.log(`  ${c.name.padEnd(58)} median ${fmt(median(t))}  min ${fmt(Math.min(...t))}  max ${fmt(Math.max(...t))}  (n=${t.length})`);
+    console.log(
+      `  ${c.name.padEnd(58)} median ${fmt(median(t))}  min ${fmt(Math.min(...t))}  max ${fmt(Math.max(...t))}  (n=${t.length})`,
+    );
   }
 }
 
@@ -67,16 +69,37 @@ function templateProject(): string {
   const main = fs.readFileSync(path.join(ROOT, 'main.ts'), 'utf8').replace(/^#!.*\n/, '');
   // The template's code imports provider classes from the package's barrel.
   fs.writeFileSync(path.join(dir, 'main.ts'), `import * as aws from '@cdktf/provider-aws';\nvoid aws;\n${main}`);
-  fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: 'npx ts-node main.ts', sendCrashReports: 'false' }));
+  fs.writeFileSync(
+    path.join(dir, 'cdktf.json'),
+    JSON.stringify({ language: 'typescript', app: 'npx ts-node main.ts', sendCrashReports: 'false' }),
+  );
   fs.writeFileSync(
     path.join(dir, 'tsconfig.json'),
     JSON.stringify({
       compilerOptions: {
-        alwaysStrict: true, declaration: true, experimentalDecorators: true, inlineSourceMap: true, inlineSources: true,
-        lib: ['es2018'], module: 'CommonJS', noEmitOnError: true, noFallthroughCasesInSwitch: true, noImplicitAny: true,
-        noImplicitReturns: true, noImplicitThis: true, noUnusedLocals: true, noUnusedParameters: true, resolveJsonModule: true,
-        strict: true, strictNullChecks: true, strictPropertyInitialization: true, stripInternal: true, target: 'ES2018',
-        incremental: true, skipLibCheck: true, types: ['node'],
+        alwaysStrict: true,
+        declaration: true,
+        experimentalDecorators: true,
+        inlineSourceMap: true,
+        inlineSources: true,
+        lib: ['es2018'],
+        module: 'CommonJS',
+        noEmitOnError: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitAny: true,
+        noImplicitReturns: true,
+        noImplicitThis: true,
+        noUnusedLocals: true,
+        noUnusedParameters: true,
+        resolveJsonModule: true,
+        strict: true,
+        strictNullChecks: true,
+        strictPropertyInitialization: true,
+        stripInternal: true,
+        target: 'ES2018',
+        incremental: true,
+        skipLibCheck: true,
+        types: ['node'],
       },
       include: ['**/*.ts'],
       exclude: ['node_modules', 'cdktf.out'],
@@ -89,13 +112,16 @@ function templateProject(): string {
 function projectCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-project-'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  for (const f of ['main.ts', 'lib', 'tsconfig.json', 'cdktf.json']) fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
+  for (const f of ['main.ts', 'lib', 'tsconfig.json', 'cdktf.json'])
+    fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
   return dir;
 }
 
 function main(): number {
   const failures: string[] = [];
-  console.log(`Machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`);
+  console.log(
+    `Machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`,
+  );
 
   const template = templateProject();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-bench-'));
@@ -103,9 +129,21 @@ function main(): number {
   try {
     // ts-node needs the TypeScript 5 API, which TypeScript 7 does not have.
     env.TS_NODE_COMPILER = 'typescript5';
-    const ours: Command = { name: 'this project: node dist/main.js', cwd: work, argv: [process.execPath, path.join(ROOT, 'dist', 'main.js'), '--quiet'] };
-    const theirs: Command = { name: 'template: npx cdktf synth (ts-node, TS 5, barrel)', cwd: template, argv: ['npx', 'cdktf', 'synth'] };
-    const cli: Command = { name: 'this project: npx cdktf synth (cdktf.json: tsc + node)', cwd: project, argv: ['npx', 'cdktf', 'synth'] };
+    const ours: Command = {
+      name: 'this project: node dist/main.js',
+      cwd: work,
+      argv: [process.execPath, path.join(ROOT, 'dist', 'main.js'), '--quiet'],
+    };
+    const theirs: Command = {
+      name: 'template: npx cdktf synth (ts-node, TS 5, barrel)',
+      cwd: template,
+      argv: ['npx', 'cdktf', 'synth'],
+    };
+    const cli: Command = {
+      name: 'this project: npx cdktf synth (cdktf.json: tsc + node)',
+      cwd: project,
+      argv: ['npx', 'cdktf', 'synth'],
+    };
 
     console.log(`1. Synth of the default app in a fresh process (${runs} alternating runs each, after a warm-up)`);
     const synth = race([ours, theirs, cli], runs);
@@ -113,15 +151,25 @@ function main(): number {
     const ratio = median(synth.get(theirs)!) / median(synth.get(ours)!);
     console.log(`  speed-up, template median / this project median: ${ratio.toFixed(1)}x (target: at least 5x)`);
     if (ratio < 5) failures.push(`synth speed-up ${ratio.toFixed(1)}x < 5x`);
-    const same = fs.readFileSync(path.join(work, 'cdktf.out/stacks/prod/cdk.tf.json'), 'utf8') === fs.readFileSync(path.join(template, 'cdktf.out/stacks/prod/cdk.tf.json'), 'utf8');
+    const same =
+      fs.readFileSync(path.join(work, 'cdktf.out/stacks/prod/cdk.tf.json'), 'utf8') ===
+      fs.readFileSync(path.join(template, 'cdktf.out/stacks/prod/cdk.tf.json'), 'utf8');
     console.log(`  both ways wrote the same stacks: ${same ? 'yes' : 'NO'}`);
     if (!same) failures.push('the template way and this project wrote different stacks');
 
     console.log('\n2. Type-check of the project (tsc --noEmit, 3 alternating runs each)');
     const tc = race(
       [
-        { name: 'TypeScript 7 (native)', cwd: ROOT, argv: [process.execPath, 'node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'] },
-        { name: 'TypeScript 5.9', cwd: ROOT, argv: [process.execPath, 'node_modules/typescript5/bin/tsc', '-p', '.', '--noEmit'] },
+        {
+          name: 'TypeScript 7 (native)',
+          cwd: ROOT,
+          argv: [process.execPath, 'node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'],
+        },
+        {
+          name: 'TypeScript 5.9',
+          cwd: ROOT,
+          argv: [process.execPath, 'node_modules/typescript5/bin/tsc', '-p', '.', '--noEmit'],
+        },
       ],
       3,
     );
