@@ -4,7 +4,7 @@ import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance'
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
-import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
+import { DbInstance, DbInstanceConfig } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -73,6 +73,16 @@ function synthAccess(engine: RdsEngine, form: Form, extra: Partial<ClickPipesRds
   });
 }
 
+/** A stack with one access construct, `orders`. */
+const synthOrders = (props: ClickPipesRdsIamAccessProps) =>
+  synthStack((scope) => new ClickPipesRdsIamAccess(scope, 'orders', props));
+
+/** The statements of the `rds-db:connect` policy of `orders`. */
+function connectStatements(synth: string) {
+  const [, doc] = Object.entries(policyDocuments(synth)).find(([name]) => name.startsWith('orders_rds_db_connect'))!;
+  return doc.statement as { effect: string; actions: string[]; resources: string[] }[];
+}
+
 /** How the policy names the resource ID for each form. */
 function expectedResourceId(engine: RdsEngine, form: Form): RegExp {
   const instance = ENGINES[engine].kind === 'instance';
@@ -133,11 +143,9 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
   test('the inline policy allows only rds-db:connect as the DB user on the resource ID', () => {
     const synth = synthAccess(engine, form, extra);
     expect(synth).toHaveResourceWithProperties(IamRolePolicy, { name: 'rds-db-connect' });
-    const connect = Object.entries(policyDocuments(synth)).find(([name]) =>
-      name.startsWith('orders_rds_db_connect_policy'),
-    )![1];
-    expect(connect.statement).toHaveLength(1);
-    const [statement] = connect.statement as [{ effect: string; actions: string[]; resources: string[] }];
+    const statements = connectStatements(synth);
+    expect(statements).toHaveLength(1);
+    const [statement] = statements;
     expect(statement.effect).toBe('Allow');
     expect(statement.actions).toEqual(['rds-db:connect']);
     expect(statement.resources).toHaveLength(1);
@@ -322,60 +330,48 @@ describe('refused combinations and bad props', () => {
     expect(attempt(props)).toThrow(message);
   });
 
-  test('a same-stack instance of another engine', () => {
-    const build = (scope: Construct) => ({
-      instance: new DbInstance(scope, 'db', { engine: 'mysql', instanceClass: 'db.t4g.micro' }),
-    });
-    expect(attempt({ engine: 'rds-postgres' }, build)).toThrow(
+  // A database of the same stack that the construct must refuse: [what, source type, pipe mode, database, message].
+  const instance = (config: Partial<DbInstanceConfig>) => (scope: Construct) => ({
+    instance: new DbInstance(scope, 'db', { engine: 'postgres', instanceClass: 'db.t4g.micro', ...config }),
+  });
+  test.each([
+    [
+      'an instance of another engine',
+      'rds-postgres',
+      'initial-load',
+      instance({ engine: 'mysql' }),
       /orders\.instance: has engine "mysql", but source type rds-postgres needs engine "postgres"/,
-    );
-  });
-
-  test('a same-stack instance with IAM authentication explicitly off', () => {
-    const build = (scope: Construct) => ({
-      instance: new DbInstance(scope, 'db', {
-        engine: 'postgres',
-        instanceClass: 'db.t4g.micro',
-        iamDatabaseAuthenticationEnabled: false,
-      }),
-    });
-    expect(attempt({ engine: 'rds-postgres' }, build)).toThrow(
+    ],
+    [
+      'IAM authentication explicitly off',
+      'rds-postgres',
+      'initial-load',
+      instance({ iamDatabaseAuthenticationEnabled: false }),
       /orders\.instance: sets iam_database_authentication_enabled to false/,
-    );
-  });
-
-  test('PostgreSQL CDC on a same-stack instance below version 11', () => {
-    const build = (scope: Construct) => ({
-      instance: new DbInstance(scope, 'db', {
-        engine: 'postgres',
-        engineVersion: '10.21',
-        instanceClass: 'db.t4g.micro',
-      }),
-    });
-    expect(attempt({ engine: 'rds-postgres', pipeMode: 'cdc' }, build)).toThrow(
+    ],
+    [
+      'PostgreSQL CDC below version 11',
+      'rds-postgres',
+      'cdc',
+      instance({ engineVersion: '10.21' }),
       /orders\.pipeMode: "cdc" over IAM authentication needs PostgreSQL 11 or later/,
-    );
-  });
-
-  test('CDC on a same-stack cluster without a literal engine version', () => {
-    const build = (scope: Construct) => ({ cluster: new RdsCluster(scope, 'db', { engine: 'aurora-mysql' }) });
-    expect(attempt({ engine: 'aurora-mysql', pipeMode: 'cdc' }, build)).toThrow(
+    ],
+    [
+      'CDC without a literal engine version',
+      'aurora-mysql',
+      'cdc',
+      (scope: Construct) => ({ cluster: new RdsCluster(scope, 'db', { engine: 'aurora-mysql' }) }),
       /orders\.cluster: has no literal engine_version/,
-    );
-  });
-
-  test('MySQL CDC on a same-stack instance without automated backups', () => {
-    const build = (scope: Construct) => ({
-      instance: new DbInstance(scope, 'db', {
-        engine: 'mysql',
-        engineVersion: '8.0',
-        instanceClass: 'db.t4g.micro',
-        backupRetentionPeriod: 0,
-      }),
-    });
-    expect(attempt({ engine: 'rds-mysql', pipeMode: 'cdc' }, build)).toThrow(
+    ],
+    [
+      'MySQL CDC without automated backups',
+      'rds-mysql',
+      'cdc',
+      instance({ engine: 'mysql', engineVersion: '8.0', backupRetentionPeriod: 0 }),
       /orders\.instance: sets backup_retention_period to 0/,
-    );
+    ],
+  ] as const)('same-stack database: %s', (_what, engine, pipeMode, build, message) => {
+    expect(attempt({ engine, pipeMode }, build)).toThrow(message);
   });
 
   test('PostgreSQL CDC on a same-stack instance with its own parameter group needs the user to say the parameters are set', () => {
@@ -433,76 +429,52 @@ describe('refused combinations and bad props', () => {
 });
 
 describe('ARN parts', () => {
-  test('the partition follows the region', () => {
-    const arnFor = (region: string) => {
-      const synth = synthStack(
-        (scope) =>
-          new ClickPipesRdsIamAccess(scope, 'orders', {
-            clickHouseIamRoleArn: CLICKHOUSE_ROLE.replace(
-              'arn:aws:',
-              `arn:${region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws'}:`,
-            ),
-            engine: 'rds-mysql',
-            resourceId: INSTANCE_RID,
-            accountId: ACCOUNT,
-            region,
-          }),
-      );
-      return (
-        Object.values(policyDocuments(synth)).find((d) => JSON.stringify(d).includes('rds-db:connect'))!
-          .statement[0] as { resources: string[] }
-      ).resources[0];
-    };
-    expect(arnFor('cn-north-1')).toBe(
-      `arn:aws-cn:rds-db:cn-north-1:${ACCOUNT}:dbuser:${INSTANCE_RID}/clickpipes_iam_user`,
-    );
-    expect(arnFor('us-gov-west-1')).toBe(
-      `arn:aws-us-gov:rds-db:us-gov-west-1:${ACCOUNT}:dbuser:${INSTANCE_RID}/clickpipes_iam_user`,
-    );
-    expect(arnFor('eu-central-2')).toBe(
-      `arn:aws:rds-db:eu-central-2:${ACCOUNT}:dbuser:${INSTANCE_RID}/clickpipes_iam_user`,
-    );
+  const literal = { engine: 'rds-mysql', resourceId: INSTANCE_RID, accountId: ACCOUNT, region: REGION } as const;
+
+  test.each([
+    ['cn-north-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+    ['eu-central-2', 'aws'],
+  ])('region %s gives partition %s', (region, partition) => {
+    const clickHouseIamRoleArn = CLICKHOUSE_ROLE.replace('arn:aws:', `arn:${partition}:`);
+    const synth = synthOrders({ ...literal, clickHouseIamRoleArn, region });
+    expect(connectStatements(synth)[0].resources).toEqual([
+      `arn:${partition}:rds-db:${region}:${ACCOUNT}:dbuser:${INSTANCE_RID}/clickpipes_iam_user`,
+    ]);
   });
 
   test("without accountId and region, the provider's account, region and partition are read", () => {
-    const synth = synthStack(
-      (scope) =>
-        new ClickPipesRdsIamAccess(scope, 'orders', {
-          clickHouseIamRoleArn: CLICKHOUSE_ROLE,
-          engine: 'aurora-postgres',
-          resourceId: CLUSTER_RID,
-        }),
-    );
+    const synth = synthOrders({
+      clickHouseIamRoleArn: CLICKHOUSE_ROLE,
+      engine: 'aurora-postgres',
+      resourceId: CLUSTER_RID,
+    });
     expect(synth).toHaveDataSource(DataAwsRegion);
     expect(synth).toHaveDataSource(DataAwsCallerIdentity);
     expect(synth).toHaveDataSource(DataAwsPartition);
-    const connect = Object.values(policyDocuments(synth)).find((d) => JSON.stringify(d).includes('rds-db:connect'))!;
-    expect((connect.statement[0] as { resources: string[] }).resources[0]).toMatch(
+    expect(connectStatements(synth)[0].resources[0]).toMatch(
       /^arn:\$\{data\.aws_partition\.orders_partition_[0-9A-F]+\.partition\}:rds-db:\$\{data\.aws_region\.orders_region_[0-9A-F]+\.region\}:\$\{data\.aws_caller_identity\.orders_account_[0-9A-F]+\.account_id\}:dbuser:cluster-ABCDEFGHIJKLMNOP\/clickpipes_iam_user$/,
     );
   });
 
   test('a custom DB user, role name, boundary and tags', () => {
-    const synth = synthStack(
-      (scope) =>
-        new ClickPipesRdsIamAccess(scope, 'orders', {
-          clickHouseIamRoleArn: CLICKHOUSE_ROLE,
-          engine: 'rds-postgres',
-          resourceId: INSTANCE_RID,
-          accountId: ACCOUNT,
-          region: REGION,
-          dbUser: 'Reporting_User',
-          roleName: 'clickpipes-orders',
-          permissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary',
-          tags: { team: 'data' },
-        }),
-    );
+    const synth = synthOrders({
+      ...literal,
+      engine: 'rds-postgres',
+      clickHouseIamRoleArn: CLICKHOUSE_ROLE,
+      dbUser: 'Reporting_User',
+      roleName: 'clickpipes-orders',
+      permissionsBoundary: 'arn:aws:iam::123456789012:policy/boundary',
+      tags: { team: 'data' },
+    });
     expect(synth).toHaveResourceWithProperties(IamRole, {
       name: 'clickpipes-orders',
       permissions_boundary: 'arn:aws:iam::123456789012:policy/boundary',
       tags: { team: 'data' },
     });
-    expect(synth).toContain(`dbuser:${INSTANCE_RID}/Reporting_User`);
+    expect(connectStatements(synth)[0].resources).toEqual([
+      `arn:aws:rds-db:us-east-1:${ACCOUNT}:dbuser:${INSTANCE_RID}/Reporting_User`,
+    ]);
     // Quoted, so that PostgreSQL keeps the case that IAM tokens carry.
     expect(blocks(synth, 'output')).toContainEqual(
       expect.objectContaining({ value: 'CREATE USER "Reporting_User"; GRANT rds_iam TO "Reporting_User";' }),
@@ -510,17 +482,7 @@ describe('ARN parts', () => {
   });
 
   test('outputs can be left out', () => {
-    const synth = synthStack(
-      (scope) =>
-        new ClickPipesRdsIamAccess(scope, 'orders', {
-          clickHouseIamRoleArn: CLICKHOUSE_ROLE,
-          engine: 'rds-mysql',
-          resourceId: INSTANCE_RID,
-          accountId: ACCOUNT,
-          region: REGION,
-          outputs: false,
-        }),
-    );
+    const synth = synthOrders({ ...literal, clickHouseIamRoleArn: CLICKHOUSE_ROLE, outputs: false });
     expect(blocks(synth, 'output')).toHaveLength(0);
   });
 });

@@ -88,26 +88,20 @@ const rdsSource = z
     type: z.enum(RDS_ENGINES),
     dbInstanceIdentifier: checked(dbIdentifierProblem, 'An existing DB instance (RDS engines).').optional(),
     dbClusterIdentifier: checked(dbIdentifierProblem, 'An existing Aurora cluster (Aurora engines).').optional(),
-    resourceId: z
-      .string()
-      .optional()
-      .meta({
-        description: 'Resource ID of an existing database: db-… (RDS) or cluster-… (Aurora).',
-        pattern: '^(db|cluster)-[A-Z0-9]+$',
-      }),
+    resourceId: z.string().optional().meta({
+      description: 'Resource ID of an existing database: db-… (RDS) or cluster-… (Aurora).',
+      pattern: '^(db|cluster)-[A-Z0-9]+$',
+    }),
     create: managedDatabase.optional(),
     dbUser: z
       .string()
       .optional()
       .meta({ description: `Database user ClickPipes logs in as. Default: ${DEFAULT_DB_USER}.` }),
     pipeMode: z.enum(PIPE_MODES).optional().meta({ description: 'Default: initial-load.' }),
-    iamAuthForReplication: z
-      .boolean()
-      .optional()
-      .meta({
-        description:
-          'PostgreSQL CDC on an existing database: states that rds.iam_auth_for_replication = 1 and rds.logical_replication = 1 are set.',
-      }),
+    iamAuthForReplication: z.boolean().optional().meta({
+      description:
+        'PostgreSQL CDC on an existing database: states that rds.iam_auth_for_replication = 1 and rds.logical_replication = 1 are set.',
+    }),
     engineVersion: z
       .string()
       .optional()
