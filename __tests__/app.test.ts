@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
@@ -11,6 +11,7 @@ import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance
 import {
   ClickPipesAccountStack,
   ClickPipesConfig,
+  createManagedDatabase,
   ENGINES,
   EXAMPLE_CONFIG,
   PIPE_MODES,
@@ -428,6 +429,13 @@ describe('databases the stack creates (config "create")', () => {
       );
     },
   );
+
+  test('createManagedDatabase refuses an identifier that RDS would refuse at apply time', () => {
+    const stack = new TerraformStack(Testing.app(), 's');
+    expect(() => createManagedDatabase(stack, 'orders', 'rds-mysql', { identifier: 'Orders_DB' })).toThrow(
+      /^s\/orders_database\.identifier: "Orders_DB" is not a valid RDS identifier; use 1 to 63 lowercase letters/,
+    );
+  });
 
   test('an Aurora PostgreSQL cluster for CDC gets a cluster parameter group', () => {
     const synth = stackOf(

@@ -283,6 +283,24 @@ const rows: [string, (c: Config) => void, string, RegExp][] = [
     /expected a security group ID like "sg-0123456789abcdef0"/,
   ],
   [
+    'a source name that is no RDS identifier, for a database to create',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      Object.assign(src(c), { name: 'orders-', create: {} });
+    },
+    'accounts[0].sources[0].create.identifier',
+    /"orders-" is not a valid RDS identifier.*\(derived from the source name: set identifier\)/,
+  ],
+  [
+    'an Aurora identifier too long for its writer',
+    (c) => {
+      delete src(c, 1).resourceId;
+      src(c, 1).create = { identifier: 'u'.repeat(57) };
+    },
+    'accounts[0].sources[1].create.identifier',
+    /has 57 characters; an Aurora cluster identifier has at most 56 here, so that its writer .* fits RDS's 63/,
+  ],
+  [
     'misspelt field',
     (c) => {
       src(c).dbInstanceIdentifer = src(c).dbInstanceIdentifier;

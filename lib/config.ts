@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLE_NAME_PREFIX } from './clickpipes-access-role';
 import { ENGINES, PIPE_MODES, RDS_ENGINES } from './engines';
 import { ClickPipesInputError, FieldProblem } from './errors';
+import { managedDatabaseProblems } from './managed-database';
 import { DEFAULT_DB_USER, RdsDatabaseForm, rdsAccessProblems } from './rds-iam-access';
 import {
   accountIdProblem,
@@ -130,6 +131,11 @@ const rdsSource = z
         message: 'goes inside "create" for a database this stack creates: move it to create.engineVersion',
       });
       return;
+    }
+    if (source.create) {
+      for (const [field, problem] of managedDatabaseProblems(source.name, source.type, source.create)) {
+        ctx.addIssue({ code: 'custom', message: problem, path: ['create', field] });
+      }
     }
     if (source.create?.allocatedStorage !== undefined && kind === 'cluster') {
       ctx.addIssue({

@@ -3,6 +3,8 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { ENGINES, RdsEngine } from './engines';
+import { FieldProblem, throwIfProblems } from './errors';
+import { dbIdentifierProblem } from './validation';
 
 /** How to create a database for a ClickPipes source (config `"create": { … }`). */
 export interface ManagedDatabaseProps {
@@ -60,6 +62,31 @@ export interface ManagedDatabaseProps {
   readonly deletionProtection?: boolean;
 }
 
+/** The suffix of an Aurora cluster's writer instance identifier. */
+const WRITER_SUFFIX = '-writer';
+
+/**
+ * The problems of a database to create for source `name`: its identifier (given, or the source
+ * name in lower case) must be a valid RDS identifier, short enough for the Aurora writer's
+ * `<identifier>-writer`.
+ */
+export function managedDatabaseProblems(name: string, engine: RdsEngine, props: ManagedDatabaseProps): FieldProblem[] {
+  const identifier = props.identifier ?? name.toLowerCase();
+  const derived = props.identifier === undefined ? ' (derived from the source name: set identifier)' : '';
+  const problem = dbIdentifierProblem(identifier);
+  if (problem) return [['identifier', problem + derived]];
+  const max = 63 - WRITER_SUFFIX.length;
+  if (ENGINES[engine].kind === 'cluster' && identifier.length > max) {
+    return [
+      [
+        'identifier',
+        `"${identifier}" has ${identifier.length} characters; an Aurora cluster identifier has at most ${max} here, so that its writer "${identifier}${WRITER_SUFFIX}" fits RDS's 63${derived}`,
+      ],
+    ];
+  }
+  return [];
+}
+
 /** The database that {@link createManagedDatabase} made: an instance, or a cluster and its writer. */
 export type ManagedDatabase =
   | { readonly instance: DbInstance; readonly cluster?: undefined }
@@ -77,6 +104,10 @@ export function createManagedDatabase(
   engine: RdsEngine,
   props: ManagedDatabaseProps = {},
 ): ManagedDatabase {
+  throwIfProblems(
+    `${scope.node.path ? scope.node.path + '/' : ''}${name}_database`,
+    managedDatabaseProblems(name, engine, props),
+  );
   const info = ENGINES[engine];
   const identifier = props.identifier ?? name.toLowerCase();
   const shared = {
@@ -110,7 +141,7 @@ export function createManagedDatabase(
     databaseName: props.dbName,
   });
   const writer = new RdsClusterInstance(scope, `${name}_database_writer`, {
-    identifier: `${identifier}-writer`,
+    identifier: `${identifier}${WRITER_SUFFIX}`,
     clusterIdentifier: cluster.id,
     engine: info.terraformEngine,
     engineVersion: cluster.engineVersion,
