@@ -4,6 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { EXAMPLE_CONFIG, parseConfig, synthesize } from '../lib';
+import { copyProject } from '../scripts/project-copy';
+import { addresses } from './helpers';
 
 // The cdktf CLI (`npx cdktf synth`) running this project's cdktf.json app, in a copy of the
 // project so that its build does not touch the dist/ that other test files run.
@@ -11,10 +13,7 @@ const ROOT = path.join(__dirname, '..');
 let project: string;
 
 beforeAll(() => {
-  project = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-cli-'));
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(project, 'node_modules'), 'dir');
-  for (const f of ['main.ts', 'lib', 'tsconfig.json', 'cdktf.json'])
-    fs.cpSync(path.join(ROOT, f), path.join(project, f), { recursive: true });
+  project = copyProject(ROOT, 'cpa-cli-');
 });
 afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
@@ -45,12 +44,8 @@ test('`cdktf synth --hcl` writes HCL that parses, with the resources of the JSON
         data: Record<string, object>;
       };
       const expected = JSON.parse(fs.readFileSync(path.join(json, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      const names = (blocks: Record<string, object>) =>
-        Object.entries(blocks)
-          .flatMap(([t, byName]) => Object.keys(byName).map((n) => `${t}.${n}`))
-          .sort();
-      expect(names(hcl.resource)).toEqual(names(expected.resource));
-      expect(names(hcl.data)).toEqual(names(expected.data));
+      expect(addresses(hcl.resource)).toEqual(addresses(expected.resource));
+      expect(addresses(hcl.data)).toEqual(addresses(expected.data));
     }
   } finally {
     fs.rmSync(json, { recursive: true, force: true });

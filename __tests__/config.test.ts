@@ -244,7 +244,7 @@ const rows: [string, (c: Config) => void, string, RegExp][] = [
     'engine version that is not one',
     (c) => (src(c).engineVersion = 'latest'),
     'accounts[0].sources[0].engineVersion',
-    /"latest" is not a RDS for PostgreSQL engine version; expected one like "16"/,
+    /"latest" is not an engine version of RDS for PostgreSQL; expected one like "16"/,
   ],
   [
     'engine version outside create',

@@ -34,3 +34,10 @@ export function policyDocuments(synth: string): Record<string, { statement: Bloc
 }
 
 export const CLICKHOUSE_ROLE = 'arn:aws:iam::111122223333:role/CH-S3-example-Role';
+
+/** `type.name` of every block of a `resource` or `data` section, sorted. */
+export function addresses(section: Record<string, object>): string[] {
+  return Object.entries(section)
+    .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+    .sort();
+}

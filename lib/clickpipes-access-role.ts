@@ -7,10 +7,7 @@ import {
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { FieldProblem, throwIfProblems } from './errors';
-import { clickHouseIamRoleArnProblem, roleNameProblem } from './validation';
-
-/** Prefix of the role names this library derives (required for Kinesis, the docs' convention elsewhere). */
-export const ROLE_NAME_PREFIX = 'ClickHouseAccessRole-';
+import { clickHouseIamRoleArnProblem, defaultRoleName, roleNameProblem } from './validation';
 
 /** Props every ClickPipes source shares. */
 export interface ClickPipesAccessRoleProps {
@@ -89,7 +86,7 @@ export class ClickPipesAccessRole extends Construct {
   ) {
     super(scope, id);
     const arn = props.clickHouseIamRoleArn;
-    const roleName = props.roleName ?? `${ROLE_NAME_PREFIX}${id}`;
+    const roleName = props.roleName ?? defaultRoleName(id);
     const problems: FieldProblem[] = [];
     const arnProblem = Token.isUnresolved(arn) ? undefined : clickHouseIamRoleArnProblem(arn);
     if (arnProblem) problems.push(['clickHouseIamRoleArn', arnProblem]);

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ROLE_NAME_PREFIX } from './clickpipes-access-role';
 import { ENGINES, PIPE_MODES, RDS_ENGINES } from './engines';
 import { ClickPipesInputError, FieldProblem } from './errors';
 import { managedDatabaseProblems } from './managed-database';
@@ -8,6 +7,7 @@ import {
   accountIdProblem,
   clickHouseIamRoleArnProblem,
   dbIdentifierProblem,
+  defaultRoleName,
   partitionMismatchProblem,
   regionProblem,
   roleNameProblem,
@@ -107,7 +107,7 @@ const rdsSource = z
       .string()
       .optional()
       .meta({ description: 'Engine version of an existing database (checks that CDC is possible).' }),
-    roleName: checked(roleNameProblem, `IAM role name. Default: ${ROLE_NAME_PREFIX}<name>.`).optional(),
+    roleName: checked(roleNameProblem, `IAM role name. Default: ${defaultRoleName('<name>')}.`).optional(),
   })
   .superRefine((source, ctx) => {
     const kind = ENGINES[source.type].kind;
@@ -203,7 +203,7 @@ export const configSchema = z
           });
         }
         sourceNames.set(source.name.toLowerCase(), s);
-        const roleName = source.roleName ?? `${ROLE_NAME_PREFIX}${source.name}`;
+        const roleName = source.roleName ?? defaultRoleName(source.name);
         const key = `${acct.accountId}/${roleName.toLowerCase()}`;
         const first = roleNames.get(key);
         if (first !== undefined && seen === undefined) {

@@ -133,5 +133,5 @@ export function engineVersionProblem(engine: RdsEngine, version: string): string
         : /^\d+\.\d+(\.\d+)?$/.test(version);
   if (ok) return undefined;
   const example = ENGINES[engine].defaultVersion;
-  return `${JSON.stringify(version)} is not a ${ENGINES[engine].label} engine version; expected one like "${example}"`;
+  return `${JSON.stringify(version)} is not an engine version of ${ENGINES[engine].label}; expected one like "${example}"`;
 }

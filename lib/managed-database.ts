@@ -65,13 +65,16 @@ export interface ManagedDatabaseProps {
 /** The suffix of an Aurora cluster's writer instance identifier. */
 const WRITER_SUFFIX = '-writer';
 
+/** The identifier of the database to create: the given one, or the source name in lower case. */
+const identifierOf = (name: string, props: ManagedDatabaseProps) => props.identifier ?? name.toLowerCase();
+
 /**
  * The problems of a database to create for source `name`: its identifier (given, or the source
  * name in lower case) must be a valid RDS identifier, short enough for the Aurora writer's
  * `<identifier>-writer`.
  */
 export function managedDatabaseProblems(name: string, engine: RdsEngine, props: ManagedDatabaseProps): FieldProblem[] {
-  const identifier = props.identifier ?? name.toLowerCase();
+  const identifier = identifierOf(name, props);
   const derived = props.identifier === undefined ? ' (derived from the source name: set identifier)' : '';
   const problem = dbIdentifierProblem(identifier);
   if (problem) return [['identifier', problem + derived]];
@@ -109,7 +112,7 @@ export function createManagedDatabase(
     managedDatabaseProblems(name, engine, props),
   );
   const info = ENGINES[engine];
-  const identifier = props.identifier ?? name.toLowerCase();
+  const identifier = identifierOf(name, props);
   const shared = {
     engine: info.terraformEngine,
     engineVersion: props.engineVersion ?? info.defaultVersion,

@@ -11,7 +11,7 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps } from './clickpipes-access-role';
 import { databaseUserSql } from './database-user-sql';
-import { ClickPipesInputError, FieldProblem } from './errors';
+import { FieldProblem } from './errors';
 import {
   ENGINES,
   EngineInfo,
@@ -239,20 +239,19 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
   public readonly replicationParameterGroup?: DbParameterGroup | RdsClusterParameterGroup;
 
   constructor(scope: Construct, id: string, props: ClickPipesRdsIamAccessProps) {
-    if (!RDS_ENGINES.includes(props.engine)) {
-      throw new ClickPipesInputError([
-        `${scope.node.path ? scope.node.path + '/' : ''}${id}.engine: ${JSON.stringify(props.engine)} is not an RDS/Aurora engine; expected one of ${RDS_ENGINES.join(', ')}`,
-      ]);
-    }
+    const known = RDS_ENGINES.includes(props.engine);
+    const planned = known ? ClickPipesRdsIamAccess.plan(props) : undefined;
+    const problems: readonly FieldProblem[] = planned?.problems ?? [
+      [
+        'engine',
+        `${JSON.stringify(props.engine)} is not an RDS/Aurora engine; expected one of ${RDS_ENGINES.join(', ')}`,
+      ],
+    ];
+    const what = `the ${known ? ENGINES[props.engine].label : props.engine} database of source ${id}`;
+    // The base class throws here, before anything is built, if there is any problem.
+    super(scope, id, props, { trustActions: ['sts:AssumeRole', 'sts:TagSession'], what }, problems);
+    const plan = planned!; // defined: an unknown engine threw above
     const info = ENGINES[props.engine];
-    const plan = ClickPipesRdsIamAccess.plan(props);
-    super(
-      scope,
-      id,
-      props,
-      { trustActions: ['sts:AssumeRole', 'sts:TagSession'], what: `the ${info.label} database of source ${id}` },
-      plan.problems,
-    );
     this.engine = props.engine;
     this.dbUser = plan.dbUser;
     this.pipeMode = plan.pipeMode;
@@ -264,8 +263,8 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
 
     const region = props.region ?? new DataAwsRegion(this, 'region').region;
     const partition =
-      props.region !== undefined && !Token.isUnresolved(props.region)
-        ? partitionOf(props.region)
+      plan.literalRegion !== undefined
+        ? partitionOf(plan.literalRegion)
         : new DataAwsPartition(this, 'partition').partition;
     const accountId = props.accountId ?? new DataAwsCallerIdentity(this, 'account').accountId;
     this.dbUserArn = `arn:${partition}:rds-db:${region}:${accountId}:dbuser:${this.resourceId}/${this.dbUser}`;
@@ -282,7 +281,7 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
     }
   }
 
-  /** The defaults and every problem of the props, worked out before anything is built. */
+  /** The defaults and every problem of the props (of a known engine), worked out before anything is built. */
   private static plan(props: ClickPipesRdsIamAccessProps) {
     const dbUser = props.dbUser ?? DEFAULT_DB_USER;
     const pipeMode = props.pipeMode ?? 'initial-load';
@@ -306,14 +305,19 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
     const accountId = literal(props.accountId);
     const accountProblem = accountId === undefined ? undefined : accountIdProblem(accountId);
     if (accountProblem) problems.push(['accountId', accountProblem]);
-    const region = literal(props.region);
+    const literalRegion = literal(props.region);
     const arn = literal(props.clickHouseIamRoleArn);
     const regionProblems =
-      region === undefined ? undefined : (regionProblem(region) ?? (arn && partitionMismatchProblem(arn, region)));
+      literalRegion === undefined
+        ? undefined
+        : (regionProblem(literalRegion) ?? (arn && partitionMismatchProblem(arn, literalRegion)));
     if (regionProblems) problems.push(['region', regionProblems]);
-    if (sameStack)
-      problems.push(...ClickPipesRdsIamAccess.sameStackProblems(sameStack, props, pipeMode, engineVersion));
-    return { dbUser, pipeMode, sameStack, hasOwnParameterGroup, engineVersion, problems };
+    if (sameStack) {
+      problems.push(
+        ...ClickPipesRdsIamAccess.sameStackProblems(sameStack, props, pipeMode, engineVersion, hasOwnParameterGroup),
+      );
+    }
+    return { dbUser, pipeMode, sameStack, hasOwnParameterGroup, engineVersion, literalRegion, problems };
   }
 
   /** Checks a DB instance or cluster of this stack against the engine and the pipe mode. */
@@ -322,6 +326,7 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
     props: ClickPipesRdsIamAccessProps,
     pipeMode: PipeMode,
     engineVersion: string | undefined,
+    hasOwnParameterGroup: boolean,
   ): FieldProblem[] {
     const info = ENGINES[props.engine];
     const form = props.instance ? 'instance' : 'cluster';
@@ -347,10 +352,7 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
           'sets backup_retention_period to 0, but MySQL/MariaDB CDC reads the binary log, which needs automated backups: set it to 1 or more',
         ]);
       }
-      const ownGroup = props.instance
-        ? props.instance.parameterGroupNameInput
-        : props.cluster!.dbClusterParameterGroupNameInput;
-      if (ownGroup === undefined && engineVersion === undefined) {
+      if (!hasOwnParameterGroup && engineVersion === undefined) {
         problems.push([
           form,
           'has no literal engine_version, which this construct needs to choose the parameter group family for CDC: set engineVersion on it',

@@ -18,8 +18,16 @@ const SOURCE_NAME = /^[A-Za-z][A-Za-z0-9-]*$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const DB_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]*(?<!-)$/;
 
-/** The longest source name: `ClickHouseAccessRole-` (21) plus the name fits IAM's 64. */
-export const MAX_SOURCE_NAME_LENGTH = 64 - 'ClickHouseAccessRole-'.length;
+/** Prefix of the role names this library derives (required for Kinesis, the docs' convention elsewhere). */
+export const ROLE_NAME_PREFIX = 'ClickHouseAccessRole-';
+
+/** The role name of a source that sets none: `ClickHouseAccessRole-<name>`. */
+export function defaultRoleName(sourceName: string): string {
+  return `${ROLE_NAME_PREFIX}${sourceName}`;
+}
+
+/** The longest source name: the prefix (21) plus the name fits IAM's 64. */
+export const MAX_SOURCE_NAME_LENGTH = 64 - ROLE_NAME_PREFIX.length;
 
 const show = (v: unknown): string => JSON.stringify(v);
 
@@ -138,7 +146,7 @@ export function sourceNameProblem(name: string): string | undefined {
     return `${show(name)} is not a valid source name; start with a letter and use only letters, digits and hyphens (it names Terraform resources, outputs and the IAM role)`;
   }
   if (name.length > MAX_SOURCE_NAME_LENGTH) {
-    return `${show(name)} has ${name.length} characters; at most ${MAX_SOURCE_NAME_LENGTH}, so that "ClickHouseAccessRole-${name}" fits IAM's 64 (or set roleName)`;
+    return `${show(name)} has ${name.length} characters; at most ${MAX_SOURCE_NAME_LENGTH}, so that "${defaultRoleName(name)}" fits IAM's 64 (or set roleName)`;
   }
   return undefined;
 }

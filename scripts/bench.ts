@@ -16,6 +16,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { copyProject } from './project-copy';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The provider package's barrel, which the baseline imports (this project imports by deep path). */
@@ -65,9 +66,7 @@ function report(times: Map<Command, number[]>): void {
 
 /** A copy of the app laid out as `cdktf init --template=typescript` makes it: ts-node, TypeScript 5, the provider barrel. */
 function templateProject(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-template-'));
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  fs.cpSync(path.join(ROOT, 'lib'), path.join(dir, 'lib'), { recursive: true });
+  const dir = copyProject(ROOT, 'cpa-template-', ['lib']);
   const main = fs.readFileSync(path.join(ROOT, 'main.ts'), 'utf8').replace(/^#!.*\n/, '');
   // The template's code imports provider classes from the package's barrel: this is the baseline, on purpose.
   fs.writeFileSync(path.join(dir, 'main.ts'), `import * as aws from '${PROVIDER_BARREL}';\nvoid aws;\n${main}`);
@@ -110,15 +109,6 @@ function templateProject(): string {
   return dir;
 }
 
-/** A copy of this project's sources and cdktf.json, so that `cdktf synth` there builds and runs the default app. */
-function projectCopy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-project-'));
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  for (const f of ['main.ts', 'lib', 'tsconfig.json', 'cdktf.json'])
-    fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
-  return dir;
-}
-
 function main(): number {
   const failures: string[] = [];
   console.log(
@@ -127,7 +117,7 @@ function main(): number {
 
   const template = templateProject();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-bench-'));
-  const project = projectCopy();
+  const project = copyProject(ROOT, 'cpa-project-');
   try {
     // ts-node needs the TypeScript 5 API, which TypeScript 7 does not have.
     env.TS_NODE_COMPILER = 'typescript5';
