@@ -100,12 +100,18 @@ describe('the default app', () => {
     const prod = JSON.parse(files['stacks/prod/cdk.tf.json']);
     expect(Object.keys(prod.resource.aws_iam_role).sort()).toEqual([
       'catalog_role',
+      'clickstream_role',
+      'kafka_role',
+      'landing_role',
       'orders_role',
       'payments_role',
       'users_role',
     ]);
     expect(Object.keys(prod.resource.aws_iam_role_policy).sort()).toEqual([
       'catalog_rds_db_connect',
+      'clickstream_kinesis_read',
+      'kafka_msk_read',
+      'landing_s3_read',
       'orders_rds_db_connect',
       'payments_rds_db_connect',
       'users_rds_db_connect',
@@ -113,6 +119,9 @@ describe('the default app', () => {
     expect(Object.keys(prod.output).sort()).toEqual([
       'catalog_db_user_sql',
       'catalog_role_arn',
+      'clickstream_role_arn',
+      'kafka_role_arn',
+      'landing_role_arn',
       'orders_db_user_sql',
       'orders_role_arn',
       'payments_db_user_sql',

@@ -38,10 +38,13 @@ test('the valid config and the embedded example parse', () => {
     'aurora-mysql',
     'aurora-postgres',
     'aurora-postgres',
+    'kinesis',
+    'msk',
     'rds-mariadb',
     'rds-mysql',
     'rds-postgres',
     'rds-postgres',
+    's3',
   ]);
 });
 
@@ -115,7 +118,7 @@ const rows: [string, (c: Config) => void, string, RegExp][] = [
     'engine',
     (c) => (src(c).type = 'rds-oracle'),
     'accounts[0].sources[0].type',
-    /"rds-oracle" is not allowed; expected one of "rds-postgres", "aurora-postgres", "rds-mysql", "aurora-mysql", "rds-mariadb"/,
+    /"rds-oracle" is not a source type; expected one of "rds-postgres", "aurora-postgres", "rds-mysql", "aurora-mysql", "rds-mariadb", "kinesis", "s3", "msk"/,
   ],
   [
     'pipe mode',
@@ -339,11 +342,21 @@ test('the published JSON Schema is the one the config schema generates', () => {
   );
   const schema = configJsonSchema() as {
     properties: {
-      accounts: { items: { properties: { sources: { items: { properties: Record<string, unknown> } } } } };
+      accounts: {
+        items: {
+          properties: { sources: { items: { oneOf: { properties: Record<string, Record<string, unknown>> }[] } } };
+        };
+      };
     };
   };
-  expect(Object.keys(schema.properties.accounts.items.properties.sources.items.properties)).toEqual(
-    expect.arrayContaining([
+  const types = Object.fromEntries(
+    schema.properties.accounts.items.properties.sources.items.oneOf.map(({ properties }) => [
+      JSON.stringify(properties.type.const ?? properties.type.enum),
+      Object.keys(properties),
+    ]),
+  );
+  expect(types).toEqual({
+    '["rds-postgres","aurora-postgres","rds-mysql","aurora-mysql","rds-mariadb"]': [
       'name',
       'type',
       'dbInstanceIdentifier',
@@ -353,8 +366,13 @@ test('the published JSON Schema is the one the config schema generates', () => {
       'dbUser',
       'pipeMode',
       'iamAuthForReplication',
-    ]),
-  );
+      'engineVersion',
+      'roleName',
+    ],
+    '"kinesis"': ['name', 'type', 'streams', 'roleName'],
+    '"s3"': ['name', 'type', 'buckets', 'prefix', 'sqsQueueArn', 'roleName'],
+    '"msk"': ['name', 'type', 'clusterArn', 'topics', 'consumerGroups', 'roleName'],
+  });
 });
 
 test('the example config file is the embedded example', () => {

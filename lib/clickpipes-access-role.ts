@@ -11,10 +11,12 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { FieldProblem, throwIfProblems } from './errors';
 import {
+  AwsPartition,
   accountIdProblem,
   clickHouseIamRoleArnProblem,
   defaultRoleName,
   partitionMismatchProblem,
+  parseRoleArn,
   partitionOf,
   regionProblem,
   roleNameProblem,
@@ -63,6 +65,17 @@ export interface ClickPipesAccessRoleProps {
    * @default the provider's region (`aws_region`) and partition (`aws_partition`)
    */
   readonly region?: string;
+}
+
+/**
+ * The partition of the role and of what it grants, when known before synth: that of a literal
+ * `region`, or else of the ClickHouse role ARN (roles are not assumed across partitions).
+ */
+export function literalPartition(props: ClickPipesAccessRoleProps): AwsPartition | undefined {
+  const region = literal(props.region);
+  if (region !== undefined) return regionProblem(region) ? undefined : partitionOf(region);
+  const arn = literal(props.clickHouseIamRoleArn);
+  return arn === undefined ? undefined : parseRoleArn(arn)?.partition;
 }
 
 /** A literal (not a Terraform reference) string, or undefined. */
@@ -188,9 +201,7 @@ export class ClickPipesAccessRole extends Construct {
 
   /** The account of the source's resources: `accountId`, or the provider's (`aws_caller_identity` data source `account`). */
   protected get accountId(): string {
-    return (
-      this.props.accountId ?? (this.lookedUp.accountId ??= new DataAwsCallerIdentity(this, 'account').accountId)
-    );
+    return this.props.accountId ?? (this.lookedUp.accountId ??= new DataAwsCallerIdentity(this, 'account').accountId);
   }
 
   /**
