@@ -381,10 +381,13 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       return `${where}: ${issue.message}`;
     case 'invalid_value':
       return `${where}: ${JSON.stringify(value)} is not allowed; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_type':
+    case 'invalid_type': {
+      const expected =
+        issue.expected === 'int' ? 'an integer' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
       return value === undefined
-        ? `${where}: missing; expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`
-        : `${where}: expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}, got ${typeName(value)} ${JSON.stringify(value)}`;
+        ? `${where}: missing; expected ${expected}`
+        : `${where}: expected ${expected}, got ${typeName(value)} ${JSON.stringify(value)}`;
+    }
     case 'too_small':
       return issue.origin === 'number'
         ? `${where}: ${JSON.stringify(value)} is out of range; expected at least ${issue.minimum}`
