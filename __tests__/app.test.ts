@@ -215,7 +215,7 @@ describe('bad input', () => {
     [
       'a JSON array',
       '[]',
-      /^Error: bad\.json: \(top level\): expected a object, got array \[\]\nNothing was written\.\n$/,
+      /^Error: bad\.json: \(top level\): expected an object, got array \[\]\nNothing was written\.\n$/,
     ],
   ])('%s: exit 1, the config path in the message, no stack trace, cdktf.out untouched', (_what, content, message) => {
     const { dir, before } = goodSynth();
