@@ -136,7 +136,13 @@ describe('the default app', () => {
   test('pins the provider and keeps state in the project folder with a relative path', () => {
     const prod = JSON.parse(files['stacks/prod/cdk.tf.json']);
     expect(prod.terraform.backend).toEqual({ local: { path: '../../../terraform.prod.tfstate' } });
-    expect(prod.provider.aws).toEqual([{ region: 'us-east-1', allowed_account_ids: ['123456789012'] }]);
+    expect(prod.provider.aws).toEqual([
+      {
+        region: 'us-east-1',
+        allowed_account_ids: ['123456789012'],
+        default_tags: [{ tags: { 'managed-by': 'cdktf-clickpipes-aws' } }],
+      },
+    ]);
     expect(prod.terraform.required_providers.aws.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
@@ -211,7 +217,11 @@ describe('bad input', () => {
       badConfig,
       /^Error: 3 problems:\n {2}- bad\.json: accounts\[0\]\.accountId: "1234" is not an AWS account ID; expected exactly 12 digits.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.resourceId: .*is a DB instance resource ID.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.pipeMode: "cdc" over IAM authentication on PostgreSQL needs .*\nNothing was written\.\n$/,
     ],
-    ['a file that is not JSON', '{ "accounts": [ }', /^Error: bad\.json: not valid JSON: .+\nNothing was written\.\n$/],
+    [
+      'a file that is not JSON',
+      '{ "accounts": [ }',
+      /^Error: bad\.json:1:17: not valid JSON: Unexpected token '}'\nNothing was written\.\n$/,
+    ],
     [
       'a JSON array',
       '[]',

@@ -10,7 +10,7 @@ import { schemaText } from '../scripts/write-schema';
  */
 const valid = () => {
   const [first] = EXAMPLE_CONFIG.accounts;
-  return structuredClone({ ...EXAMPLE_CONFIG, accounts: [{ ...first, sources: first.sources.slice(0, 2) }] });
+  return structuredClone({ ...EXAMPLE_CONFIG, accounts: [{ ...first, sources: first.sources!.slice(0, 2) }] });
 };
 type Config = ReturnType<typeof valid> & Record<string, unknown>;
 type Source = Record<string, unknown>;
@@ -29,7 +29,7 @@ function problemsOf(mutate: (c: Config) => void): string[] {
 const src = (c: Config, i = 0) => c.accounts[0].sources[i] as Source;
 /** Adds the example's source `name` (a Kinesis, S3 or MSK source) as accounts[0].sources[2] and returns it. */
 const added = (c: Config, name: string): Source => {
-  const source = structuredClone(EXAMPLE_CONFIG.accounts[0].sources.find((s) => s.name === name)!);
+  const source = structuredClone(EXAMPLE_CONFIG.accounts[0].sources!.find((s) => s.name === name)!);
   c.accounts[0].sources.push(source as never);
   return source as Source;
 };
@@ -38,7 +38,7 @@ test('the valid config and the embedded example parse', () => {
   expect(parseConfig(valid())).toMatchObject({ accounts: [{ name: 'prod' }] });
   expect(
     parseConfig(EXAMPLE_CONFIG)
-      .accounts.flatMap((a) => a.sources.map((s) => s.type))
+      .accounts.flatMap((a) => a.sources!.map((s) => s.type))
       .sort(),
   ).toEqual([
     'aurora-mysql',
@@ -72,7 +72,7 @@ const rows: [string, (c: Config) => void, string, RegExp][] = [
     'ClickHouse role ARN missing',
     (c) => delete (c as Partial<Config>).clickHouseIamRoleArn,
     'clickHouseIamRoleArn',
-    /missing; expected a string/,
+    /missing; expected the ClickHouse service's IAM role ARN \(or clickHouseService\)/,
   ],
   [
     'account ID of 11 digits',
@@ -449,6 +449,8 @@ test('the published JSON Schema is the one the config schema generates', () => {
       Object.keys(properties),
     ]),
   );
+  // What every source can set for itself, over its account entry and the top level.
+  const inherited = ['clickHouseIamRoleArn', 'clickHouseService', 'tags'];
   expect(types).toEqual({
     '["rds-postgres","aurora-postgres","rds-mysql","aurora-mysql","rds-mariadb"]': [
       'name',
@@ -462,10 +464,11 @@ test('the published JSON Schema is the one the config schema generates', () => {
       'iamAuthForReplication',
       'engineVersion',
       'roleName',
+      ...inherited,
     ],
-    '"kinesis"': ['name', 'type', 'streams', 'roleName'],
-    '"s3"': ['name', 'type', 'buckets', 'prefix', 'sqsQueueArn', 'roleName'],
-    '"msk"': ['name', 'type', 'clusterArn', 'topics', 'consumerGroups', 'roleName'],
+    '"kinesis"': ['name', 'type', 'streams', 'roleName', ...inherited],
+    '"s3"': ['name', 'type', 'buckets', 'prefix', 'sqsQueueArn', 'roleName', ...inherited],
+    '"msk"': ['name', 'type', 'clusterArn', 'topics', 'consumerGroups', 'roleName', ...inherited],
   });
 });
 

@@ -1,28 +1,58 @@
-import { Construct, Node } from 'constructs';
-import { LocalBackend, TerraformElement, TerraformStack } from 'cdktf';
+import { Construct, IConstruct, Node } from 'constructs';
+import {
+  CloudBackend,
+  LocalBackend,
+  NamedCloudWorkspace,
+  S3Backend,
+  S3BackendConfig,
+  TaggedCloudWorkspaces,
+  TerraformElement,
+  TerraformResource,
+  TerraformStack,
+} from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ClickHouseProvider, DataClickHouseService } from './clickhouse-provider';
 import { ClickPipesAccessRole } from './clickpipes-access-role';
-import { AccountConfig, RdsSourceConfig, SourceConfig } from './config';
+import { AccountConfig, ConfigDefaults, RdsSourceConfig } from './config';
+import { ClickPipesInputError } from './errors';
 import { ClickPipesKinesisAccess } from './kinesis-access';
 import { ManagedDatabase, createManagedDatabase } from './managed-database';
 import { ClickPipesMskAccess } from './msk-access';
 import { ClickPipesRdsIamAccess } from './rds-iam-access';
 import { ClickPipesS3Access } from './s3-access';
+import { BackendSpec, SourceSpec, StackSpec, accountStacks } from './stacks';
 
-/** Props of {@link ClickPipesAccountStack}: one account entry of the config. */
+/** Props of {@link ClickPipesAccountStack}: one account entry of the config (or one region of it). */
 export interface ClickPipesAccountStackProps {
-  /** The ClickHouse service's IAM role ARN that every role of the stack trusts. */
-  readonly clickHouseIamRoleArn: string;
+  /**
+   * The ClickHouse service's IAM role ARN that the roles trust, where the account entry and its
+   * sources name none.
+   * @default `defaults.clickHouseIamRoleArn`
+   */
+  readonly clickHouseIamRoleArn?: string;
   /** The account entry: its name names the stack, its sources become constructs. */
   readonly account: AccountConfig;
+  /**
+   * The config's top-level fields, which the entry and its sources inherit (ClickHouse role,
+   * DB user, tags, backend).
+   * @default none
+   */
+  readonly defaults?: ConfigDefaults;
+  /**
+   * For an entry with `regions`: the region of this stack.
+   * @default the entry's only region
+   */
+  readonly region?: string;
 }
 
 /**
- * One Terraform stack for one account entry of the config: an `aws` provider for its region, a
- * local backend with a relative state path (`terraform.<name>.tfstate` in the project folder,
- * where cdktf keeps it by default), and per source the construct of its type
- * ({@link ClickPipesRdsIamAccess}, {@link ClickPipesKinesisAccess}, {@link ClickPipesS3Access},
- * {@link ClickPipesMskAccess}).
+ * One Terraform stack for one account entry of the config, or one region of it: an `aws`
+ * provider for its region and account (assuming `assumeRoleArn` if given, with the default tags),
+ * the backend (local state with a relative path by default, or S3, or HCP Terraform), and per
+ * source the construct of its type ({@link ClickPipesRdsIamAccess}, {@link ClickPipesKinesisAccess},
+ * {@link ClickPipesS3Access}, {@link ClickPipesMskAccess}), tagged with the source name. Sources
+ * that trust a ClickHouse service rather than an ARN read its `iam_role` with the ClickHouse
+ * provider's `clickhouse_service` data source.
  *
  * Terraform addresses are the construct path joined by `_` (`aws_iam_role.orders_role`,
  * output `orders_role_arn`) rather than cdktf's hashed ids, so they read well and stay put.
@@ -30,29 +60,51 @@ export interface ClickPipesAccountStackProps {
 export class ClickPipesAccountStack extends TerraformStack {
   /** The access construct of each source, by source name. */
   public readonly sources: Readonly<Record<string, ClickPipesAccessRole>>;
+  /** What the stack was built from. */
+  public readonly spec: StackSpec;
   private readonly logicalIds = new Map<string, string>();
+  private readonly services = new Map<string, DataClickHouseService>();
+  private clickHouseProvider?: ClickHouseProvider;
 
   constructor(scope: Construct, props: ClickPipesAccountStackProps) {
-    const { account } = props;
-    super(scope, account.name);
-    new AwsProvider(this, 'aws', { region: account.region, allowedAccountIds: [account.accountId] });
-    // Relative to the stack's working directory cdktf.out/stacks/<name>: the project folder.
-    new LocalBackend(this, { path: `../../../terraform.${account.name}.tfstate` });
+    const defaults = {
+      ...props.defaults,
+      clickHouseIamRoleArn: props.clickHouseIamRoleArn ?? props.defaults?.clickHouseIamRoleArn,
+    };
+    const specs = accountStacks(props.account, defaults);
+    const spec = props.region === undefined ? specs[0] : specs.find((s) => s.region === props.region);
+    if (spec === undefined || (props.region === undefined && specs.length > 1)) {
+      throw new ClickPipesInputError([
+        `${props.account.name}: region: ${props.region === undefined ? 'missing' : JSON.stringify(props.region)}; expected one of the entry's regions, ${specs.map((s) => JSON.stringify(s.region)).join(', ')}`,
+      ]);
+    }
+    super(scope, spec.name);
+    this.spec = spec;
+    new AwsProvider(this, 'aws', {
+      region: spec.region,
+      allowedAccountIds: [spec.accountId],
+      assumeRole: spec.assumeRole ? [{ ...spec.assumeRole }] : undefined,
+      defaultTags: [{ tags: { ...spec.defaultTags } }],
+    });
+    addBackend(this, spec.backend);
 
     const sources: Record<string, ClickPipesAccessRole> = {};
-    for (const source of account.sources) {
-      sources[source.name] = this.addSource(source, props.clickHouseIamRoleArn, account);
+    for (const source of spec.sources) {
+      const before = this.node.children.length;
+      sources[source.source.name] = this.addSource(source);
+      tagResources(this.node.children.slice(before), source.tags);
     }
     this.sources = sources;
   }
 
   /** The construct of one source of the config. */
-  private addSource(source: SourceConfig, clickHouseIamRoleArn: string, account: AccountConfig): ClickPipesAccessRole {
+  private addSource(spec: SourceSpec): ClickPipesAccessRole {
+    const { source } = spec;
     const common = {
-      clickHouseIamRoleArn,
+      clickHouseIamRoleArn: this.trustedArn(spec),
       roleName: source.roleName,
-      accountId: account.accountId,
-      region: account.region,
+      accountId: this.spec.accountId,
+      region: this.spec.region,
     };
     switch (source.type) {
       case 'kinesis':
@@ -72,13 +124,31 @@ export class ClickPipesAccountStack extends TerraformStack {
           consumerGroups: source.consumerGroups,
         });
       default:
-        return this.addRdsSource(source, common);
+        return this.addRdsSource(source, { ...common, dbUser: spec.dbUser });
     }
+  }
+
+  /** The ClickHouse role a source trusts: its ARN, or the `iam_role` of its ClickHouse service (one data source per service). */
+  private trustedArn(spec: SourceSpec): string {
+    const trust = spec.trust;
+    if (trust === undefined) {
+      throw new ClickPipesInputError([
+        `${this.node.path}/${spec.source.name}: no ClickHouse role to trust; set clickHouseIamRoleArn or clickHouseService`,
+      ]);
+    }
+    if ('arn' in trust) return trust.arn;
+    let service = this.services.get(trust.serviceId);
+    if (service === undefined) {
+      this.clickHouseProvider ??= new ClickHouseProvider(this, 'clickhouse');
+      service = new DataClickHouseService(this, `service_${trust.serviceId}`, { id: trust.serviceId });
+      this.services.set(trust.serviceId, service);
+    }
+    return service.iamRole;
   }
 
   private addRdsSource(
     source: RdsSourceConfig,
-    common: { clickHouseIamRoleArn: string; roleName?: string; accountId: string; region: string },
+    common: { clickHouseIamRoleArn: string; roleName?: string; accountId: string; region: string; dbUser?: string },
   ): ClickPipesRdsIamAccess {
     const database: Partial<ManagedDatabase> = source.create
       ? createManagedDatabase(this, source.name, source.type, source.create)
@@ -91,7 +161,6 @@ export class ClickPipesAccountStack extends TerraformStack {
       dbInstanceIdentifier: source.dbInstanceIdentifier,
       dbClusterIdentifier: source.dbClusterIdentifier,
       resourceId: source.resourceId,
-      dbUser: source.dbUser,
       pipeMode: source.pipeMode,
       iamAuthForReplication: source.iamAuthForReplication,
       engineVersion: source.engineVersion,
@@ -114,5 +183,59 @@ export class ClickPipesAccountStack extends TerraformStack {
     }
     this.logicalIds.set(id, node.path);
     return id;
+  }
+}
+
+/** cdktf 0.21's S3 backend props predate Terraform 1.10's `use_lockfile`; cdktf writes every prop it is given. */
+interface S3BackendProps extends S3BackendConfig {
+  readonly useLockfile?: boolean;
+}
+
+/** The backend of a stack. */
+function addBackend(stack: TerraformStack, backend: BackendSpec): void {
+  switch (backend.type) {
+    case 'local':
+      new LocalBackend(stack, { path: backend.path });
+      return;
+    case 's3': {
+      const props: S3BackendProps = {
+        bucket: backend.bucket,
+        key: backend.key,
+        region: backend.region,
+        encrypt: backend.encrypt,
+        kmsKeyId: backend.kmsKeyId,
+        useLockfile: backend.useLockfile,
+        dynamodbTable: backend.dynamodbTable,
+        assumeRole: backend.assumeRoleArn ? { roleArn: backend.assumeRoleArn } : undefined,
+      };
+      new S3Backend(stack, withoutUndefined(props));
+      return;
+    }
+    case 'cloud': {
+      const w = backend.workspaces;
+      new CloudBackend(stack, {
+        organization: backend.organization,
+        ...(backend.hostname === undefined ? {} : { hostname: backend.hostname }),
+        workspaces:
+          'name' in w ? new NamedCloudWorkspace(w.name, w.project) : new TaggedCloudWorkspaces(w.tags, w.project),
+      });
+    }
+  }
+}
+
+/** The props without the undefined ones, which cdktf's backends would write as nulls. */
+function withoutUndefined<T extends object>(props: T): T {
+  return Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Adds `tags` to every resource below `scopes` that takes tags (its own tags win). */
+function tagResources(scopes: readonly IConstruct[], tags: Readonly<Record<string, string>>): void {
+  for (const scope of scopes) {
+    for (const c of scope.node.findAll()) {
+      if (c instanceof TerraformResource && 'tagsInput' in c) {
+        const taggable = c as TerraformResource & { tags: Record<string, string>; tagsInput?: Record<string, string> };
+        taggable.tags = { ...tags, ...taggable.tagsInput };
+      }
+    }
   }
 }

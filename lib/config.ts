@@ -7,23 +7,26 @@ import { kinesisAccessProblems } from './kinesis-access';
 import { mskAccessProblems } from './msk-access';
 import { s3AccessProblems } from './s3-access';
 import {
-  AwsPartition,
   ROLE_NAME_PREFIX,
-  arnPartitionProblem,
   accountIdProblem,
+  assumeRoleArnProblem,
   clickHouseIamRoleArnProblem,
+  clickHouseServiceIdProblem,
+  externalIdProblem,
+  localStatePathProblem,
+  s3BucketNameProblem,
+  sessionNameProblem,
+  stateKeyProblem,
+  tagKeyProblem,
+  tagValueProblem,
   dbIdentifierProblem,
   defaultRoleName,
-  parseKinesisStreamArn,
-  parseMskClusterArn,
-  parseSqsQueueArn,
-  partitionMismatchProblem,
-  partitionOf,
   regionProblem,
   roleNameProblem,
   sourceNameProblem,
   stackNameProblem,
 } from './validation';
+import { configStackProblems } from './stacks';
 
 /** A string checked by one of the rules of `validation.ts`; `pattern` goes into the JSON Schema for editors. */
 function checked(rule: (v: string) => string | undefined, description: string, pattern?: string) {
@@ -41,6 +44,134 @@ const clickHouseIamRoleArn = checked(
   'The ClickHouse service\'s IAM role ARN: "Service role ID (IAM)" in the ClickHouse Cloud console (service Settings, Network security information).',
   '^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/',
 );
+
+const clickHouseService = z
+  .strictObject({
+    id: checked(
+      clickHouseServiceIdProblem,
+      'The ClickHouse Cloud service ID (a UUID).',
+      '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+    ),
+  })
+  .meta({
+    description:
+      'Trust the IAM role of this ClickHouse Cloud service, read by the ClickHouse Terraform provider (data source clickhouse_service, attribute iam_role; credentials from CLICKHOUSE_ORG_ID, CLICKHOUSE_CLOUD_API_KEY, CLICKHOUSE_CLOUD_API_SECRET). Instead of clickHouseIamRoleArn.',
+  });
+
+const tags = z
+  .record(z.string(), z.string())
+  .superRefine((given, ctx) => {
+    for (const [key, value] of Object.entries(given)) {
+      const problem = tagKeyProblem(key) ?? tagValueProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: [key] });
+    }
+  })
+  .meta({ description: 'AWS tags, key to value.' });
+
+/** Where the roles' trusted principal, the DB user and tags can be given: top level, account entry, source. */
+const inheritable = (where: string) => ({
+  clickHouseIamRoleArn: clickHouseIamRoleArn.optional(),
+  clickHouseService: clickHouseService.optional(),
+  tags: tags.optional().meta({ description: `Tags ${where}.` }),
+});
+
+type TrustLevel = { clickHouseIamRoleArn?: string; clickHouseService?: unknown };
+
+/** Refuses both ways of naming the ClickHouse role at one level. */
+function oneTrust(entry: TrustLevel, ctx: z.RefinementCtx) {
+  if (entry.clickHouseIamRoleArn !== undefined && entry.clickHouseService !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['clickHouseService'],
+      message: 'give the ClickHouse role one way: clickHouseIamRoleArn or clickHouseService, not both',
+    });
+  }
+}
+
+const dbUserDefault = z
+  .string()
+  .optional()
+  .meta({
+    description: `Default database user of the RDS and Aurora sources below. Default: ${DEFAULT_DB_USER}.`,
+  });
+
+const localBackend = z.strictObject({
+  type: z.literal('local'),
+  path: checked(
+    localStatePathProblem,
+    'State file path relative to the stack folder; {stack} stands for the stack name. Default: ../../../terraform.{stack}.tfstate (the project folder).',
+  ).optional(),
+});
+
+const s3Backend = z
+  .strictObject({
+    type: z.literal('s3'),
+    bucket: checked(s3BucketNameProblem, 'The state bucket.'),
+    key: checked(
+      stateKeyProblem,
+      'State object key; {stack} stands for the stack name. Default: clickpipes/{stack}.tfstate.',
+    ).optional(),
+    region: checked(regionProblem, "The bucket's region. Default: AWS_REGION of the Terraform run.").optional(),
+    useLockfile: z.boolean().optional().meta({ description: 'Lock with a lock file in the bucket (Terraform 1.10+).' }),
+    dynamodbTable: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, { error: 'expected a DynamoDB table name (3 to 255 letters, digits, _ . -)' })
+      .optional()
+      .meta({ description: 'Lock with this DynamoDB table (deprecated by Terraform in favour of useLockfile).' }),
+    encrypt: z.boolean().optional().meta({ description: 'Server-side encryption of the state. Default: true.' }),
+    kmsKeyId: z.string().min(1).optional().meta({ description: 'KMS key ARN for the state encryption.' }),
+    assumeRoleArn: checked(
+      clickHouseIamRoleArnProblem,
+      'A role to assume for the state bucket (assume_role.role_arn).',
+    ).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kmsKeyId !== undefined && b.encrypt === false) {
+      ctx.addIssue({ code: 'custom', path: ['kmsKeyId'], message: 'needs encrypt: remove kmsKeyId or encrypt: false' });
+    }
+  });
+
+const cloudBackend = z
+  .strictObject({
+    type: z.literal('cloud'),
+    organization: z.string().min(1, { error: 'expected the HCP Terraform organization name' }),
+    hostname: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d+)?$/, { error: 'expected a host name like "app.terraform.io"' })
+      .optional()
+      .meta({ description: 'Default: app.terraform.io (HCP Terraform); your Terraform Enterprise host otherwise.' }),
+    workspaces: z
+      .strictObject({
+        name: z
+          .string()
+          .regex(/^[A-Za-z0-9_{}-]{1,90}$/, { error: 'expected letters, digits, _ and -' })
+          .optional(),
+        tags: z.array(z.string().min(1)).min(1, { error: 'list at least one tag' }).optional(),
+        project: z.string().min(1).optional(),
+      })
+      .superRefine((w, ctx) => {
+        if ((w.name === undefined) === (w.tags === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [],
+            message: 'give exactly one of name (one workspace per stack) and tags',
+          });
+        }
+      })
+      .optional()
+      .meta({
+        description:
+          'One workspace by name ({stack} stands for the stack name) or workspaces by tags. Default: { "name": "clickpipes-{stack}" }.',
+      }),
+  })
+  .meta({ description: 'HCP Terraform or Terraform Enterprise (a cloud block).' });
+
+/** The kinds of `backend`. */
+export const BACKEND_TYPES = ['local', 's3', 'cloud'] as const;
+
+const backend = z.discriminatedUnion('type', [localBackend, s3Backend, cloudBackend]).meta({
+  description: 'Where Terraform keeps the state of the stacks. Default: local, ../../../terraform.{stack}.tfstate.',
+});
 
 const managedDatabase = z
   .strictObject({
@@ -95,6 +226,7 @@ const sourceName = checked(
   '^[A-Za-z][A-Za-z0-9-]*$',
 );
 const roleName = checked(roleNameProblem, `IAM role name. Default: ${defaultRoleName('<name>')}.`).optional();
+const sourceInheritable = inheritable("of this source's resources, on top of the provider's default tags");
 
 /** `streams[1]` → `['streams', 1]`: a construct's field name as a config path. */
 function fieldPath(field: string): (string | number)[] {
@@ -107,6 +239,7 @@ function fieldPath(field: string): (string | number)[] {
 /** A superRefine that reports the problems a source type's rule function finds, at their config paths. */
 function reportProblems<T>(rules: (source: T) => readonly FieldProblem[]) {
   return (source: T, ctx: z.RefinementCtx) => {
+    oneTrust(source as TrustLevel, ctx);
     for (const [field, message] of rules(source)) ctx.addIssue({ code: 'custom', message, path: fieldPath(field) });
   };
 }
@@ -136,8 +269,10 @@ const rdsSource = z
       .optional()
       .meta({ description: 'Engine version of an existing database (checks that CDC is possible).' }),
     roleName,
+    ...sourceInheritable,
   })
   .superRefine((source, ctx) => {
+    oneTrust(source, ctx);
     const kind = ENGINES[source.type].kind;
     const forms: RdsDatabaseForm[] = [];
     if (source.dbInstanceIdentifier !== undefined) forms.push('dbInstanceIdentifier');
@@ -200,6 +335,7 @@ const kinesisSource = z
       `IAM role name; ClickPipes requires it to start with ${ROLE_NAME_PREFIX}. Default: ${defaultRoleName('<name>')}.`,
       `^${ROLE_NAME_PREFIX}`,
     ).optional(),
+    ...sourceInheritable,
   })
   .superRefine(
     reportProblems((source) =>
@@ -222,6 +358,7 @@ const s3Source = z
       pattern: '^arn:(aws|aws-cn|aws-us-gov):sqs:',
     }),
     roleName,
+    ...sourceInheritable,
   })
   .superRefine(reportProblems(s3AccessProblems));
 
@@ -240,6 +377,7 @@ const mskSource = z
       description: 'Consumer group names, or patterns with *. Default: every consumer group of the cluster.',
     }),
     roleName,
+    ...sourceInheritable,
   })
   .superRefine(reportProblems(mskAccessProblems));
 
@@ -248,96 +386,93 @@ const sourceSchema = z.discriminatedUnion('type', [rdsSource, kinesisSource, s3S
 /** The `type`s of a source. */
 export const SOURCE_TYPES = [...RDS_ENGINES, 'kinesis', 's3', 'msk'] as const;
 
-/** The ARNs a source names that carry their own partition, by field. */
-function partitionedArns(
-  source: z.infer<typeof sourceSchema>,
-): [field: string, arn: string, partition: AwsPartition][] {
-  const found: [string, string, AwsPartition][] = [];
-  const add = (field: string, arn: string | undefined, parsed: { partition: AwsPartition } | undefined) => {
-    if (arn !== undefined && parsed) found.push([field, arn, parsed.partition]);
-  };
-  if (source.type === 'kinesis') source.streams.forEach((s, n) => add(`streams[${n}]`, s, parseKinesisStreamArn(s)));
-  if (source.type === 's3')
-    add('sqsQueueArn', source.sqsQueueArn, source.sqsQueueArn ? parseSqsQueueArn(source.sqsQueueArn) : undefined);
-  if (source.type === 'msk') add('clusterArn', source.clusterArn, parseMskClusterArn(source.clusterArn));
-  return found;
-}
+const stackName = checked(
+  stackNameProblem,
+  'Stack name: the synthesized stack is cdktf.out/stacks/<name> (<name>-<region> for each of regions).',
+  '^[A-Za-z][A-Za-z0-9_-]*$',
+);
+const region = checked(
+  regionProblem,
+  'AWS region of the sources, e.g. us-east-1.',
+  '^[a-z]{2}(-gov)?-[a-z]+-\\d{1,2}$',
+);
+const sources = z.array(sourceSchema).min(1, { error: 'list at least one source' });
 
-const account = z.strictObject({
-  name: checked(
-    stackNameProblem,
-    'Stack name: the synthesized stack is cdktf.out/stacks/<name>.',
-    '^[A-Za-z][A-Za-z0-9_-]*$',
-  ),
-  accountId: checked(accountIdProblem, '12-digit AWS account ID.', '^\\d{12}$'),
-  region: checked(regionProblem, 'AWS region of the databases, e.g. us-east-1.', '^[a-z]{2}(-gov)?-[a-z]+-\\d{1,2}$'),
-  sources: z.array(sourceSchema).min(1, { error: 'list at least one source' }),
-});
+const regionEntry = z.strictObject({ region, sources });
 
-/** The config schema of the app: `clickpipes.config.json`. */
+const account = z
+  .strictObject({
+    name: stackName,
+    accountId: checked(accountIdProblem, '12-digit AWS account ID.', '^\\d{12}$'),
+    region: region.optional(),
+    sources: sources.optional(),
+    regions: z.array(regionEntry).min(1, { error: 'list at least one region' }).optional().meta({
+      description:
+        'Several regions of the account, one stack each, named <name>-<region>. Instead of region and sources.',
+    }),
+    assumeRoleArn: z.string().optional().meta({
+      description: "A role in this account that the deployer's aws provider assumes (assume_role.role_arn).",
+      pattern: '^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/',
+    }),
+    assumeRoleSessionName: checked(sessionNameProblem, 'Session name of the assumed role.').optional(),
+    assumeRoleExternalId: checked(externalIdProblem, 'External ID the assumed role requires.').optional(),
+    ...inheritable("of every resource of this account's stacks (the provider's default tags), over the top-level tags"),
+    dbUser: dbUserDefault,
+    backend: backend.optional(),
+  })
+  .superRefine((acct, ctx) => {
+    oneTrust(acct, ctx);
+    const single = acct.region !== undefined || acct.sources !== undefined;
+    if (single && acct.regions !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regions'],
+        message: 'give either region and sources (one stack) or regions (a stack per region), not both',
+      });
+    } else if (acct.regions === undefined) {
+      if (acct.region === undefined)
+        ctx.addIssue({ code: 'custom', path: ['region'], message: 'missing; expected a string (or give regions)' });
+      if (acct.sources === undefined)
+        ctx.addIssue({ code: 'custom', path: ['sources'], message: 'missing; expected an array (or give regions)' });
+    }
+    if (acct.assumeRoleArn !== undefined) {
+      const problem = assumeRoleArnProblem(acct.assumeRoleArn, acct.accountId, acct.region);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['assumeRoleArn'], message: problem });
+    }
+    if (acct.assumeRoleArn === undefined) {
+      for (const field of ['assumeRoleSessionName', 'assumeRoleExternalId'] as const) {
+        if (acct[field] !== undefined)
+          ctx.addIssue({ code: 'custom', path: [field], message: 'needs assumeRoleArn: add it, or remove this' });
+      }
+    }
+  });
+
+/** The config schema of the app: `clickpipes.config.json` (or `.yaml`). */
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'Path or URL of this JSON Schema, for editors.' }),
-    clickHouseIamRoleArn,
+    ...inheritable('of every resource (the default tags of every aws provider)'),
+    dbUser: dbUserDefault,
+    backend: backend.optional(),
     accounts: z.array(account).min(1, { error: 'list at least one account' }),
   })
   .superRefine((config, ctx) => {
-    const stackNames = new Map<string, number>();
-    const roleNames = new Map<string, string>();
-    config.accounts.forEach((acct, a) => {
-      const other = stackNames.get(acct.name.toLowerCase());
-      if (other !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['accounts', a, 'name'],
-          message: `"${acct.name}" is already the name of accounts[${other}]; account names name stacks and must be unique (ignoring case)`,
-        });
-      }
-      stackNames.set(acct.name.toLowerCase(), a);
-      const mismatch = partitionMismatchProblem(config.clickHouseIamRoleArn, acct.region);
-      if (mismatch) ctx.addIssue({ code: 'custom', path: ['accounts', a, 'region'], message: mismatch });
-      const sourceNames = new Map<string, number>();
-      acct.sources.forEach((source, s) => {
-        const seen = sourceNames.get(source.name.toLowerCase());
-        if (seen !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['accounts', a, 'sources', s, 'name'],
-            message: `"${source.name}" is already the name of accounts[${a}].sources[${seen}]; source names must be unique within an account entry (ignoring case)`,
-          });
-        }
-        sourceNames.set(source.name.toLowerCase(), s);
-        for (const [field, arn, partition] of partitionedArns(source)) {
-          const problem = regionProblem(acct.region)
-            ? undefined
-            : arnPartitionProblem(arn, partition, partitionOf(acct.region));
-          if (problem) {
-            ctx.addIssue({
-              code: 'custom',
-              path: ['accounts', a, 'sources', s, ...fieldPath(field)],
-              message: problem,
-            });
-          }
-        }
-        const roleName = source.roleName ?? defaultRoleName(source.name);
-        const key = `${acct.accountId}/${roleName.toLowerCase()}`;
-        const first = roleNames.get(key);
-        if (first !== undefined && seen === undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['accounts', a, 'sources', s, source.roleName ? 'roleName' : 'name'],
-            message: `role name "${roleName}" is already used by ${first} in account ${acct.accountId}; IAM role names are unique per account (ignoring case): set a different roleName`,
-          });
-        }
-        if (first === undefined) roleNames.set(key, `accounts[${a}].sources[${s}]`);
-      });
-    });
+    oneTrust(config, ctx);
+    for (const [path, message] of configStackProblems(config)) ctx.addIssue({ code: 'custom', path, message });
   });
 
 /** A parsed, checked config. */
 export type ClickPipesConfig = z.infer<typeof configSchema>;
 export type AccountConfig = ClickPipesConfig['accounts'][number];
-export type SourceConfig = AccountConfig['sources'][number];
+export type RegionConfig = NonNullable<AccountConfig['regions']>[number];
+export type SourceConfig = RegionConfig['sources'][number];
+export type BackendConfig = NonNullable<ClickPipesConfig['backend']>;
+export type ClickHouseServiceConfig = NonNullable<ClickPipesConfig['clickHouseService']>;
+/** The top-level fields that account entries and sources inherit. */
+export type ConfigDefaults = Pick<
+  ClickPipesConfig,
+  'clickHouseIamRoleArn' | 'clickHouseService' | 'tags' | 'dbUser' | 'backend'
+>;
 export type RdsSourceConfig = Exclude<SourceConfig, { type: 'kinesis' | 's3' | 'msk' }>;
 export type KinesisSourceConfig = Extract<SourceConfig, { type: 'kinesis' }>;
 export type S3SourceConfig = Extract<SourceConfig, { type: 's3' }>;

@@ -12,3 +12,6 @@ export * from './config';
 export * from './account-stack';
 export * from './example-config';
 export * from './synth';
+export * from './stacks';
+export * from './clickhouse-provider';
+export * from './config-file';

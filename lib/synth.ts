@@ -3,11 +3,12 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { ClickPipesAccountStack } from './account-stack';
 import { ClickPipesConfig, parseConfig } from './config';
-import { ClickPipesInputError } from './errors';
+import { CONFIG_FILES, findConfigFile, readConfigFile } from './config-file';
 import { EXAMPLE_CONFIG } from './example-config';
+import { configStacks } from './stacks';
 
-/** The config file the app reads from the working directory when `CLICKPIPES_CONFIG` is not set. */
-export const DEFAULT_CONFIG_FILE = 'clickpipes.config.json';
+/** The config file the app reads from the working directory when `CLICKPIPES_CONFIG` is not set (or its YAML twin). */
+export const DEFAULT_CONFIG_FILE = CONFIG_FILES[0];
 
 /** A config and where it came from (for messages). */
 export interface LoadedConfig {
@@ -17,31 +18,18 @@ export interface LoadedConfig {
 }
 
 /**
- * Reads the config named by `CLICKPIPES_CONFIG`, else `clickpipes.config.json` in `cwd`, else
- * the embedded example.
+ * Reads the config named by `CLICKPIPES_CONFIG`, else `clickpipes.config.json` (or
+ * `clickpipes.config.yaml` / `.yml`) in `cwd`, else the embedded example. YAML for `.yaml` and
+ * `.yml` files, JSON otherwise.
  *
- * @throws ClickPipesInputError for a missing or unreadable file, bad JSON or a bad config
+ * @throws ClickPipesInputError for a missing or unreadable file, bad JSON or YAML, or a bad config
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): LoadedConfig {
   const named = env.CLICKPIPES_CONFIG;
-  const file = named ?? (fs.existsSync(path.join(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
+  const file = named ?? findConfigFile(cwd);
   if (file === undefined)
     return { config: parseConfig(EXAMPLE_CONFIG, 'embedded example'), origin: 'embedded example' };
-  let text: string;
-  try {
-    text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
-  } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new ClickPipesInputError([
-      `${file}: cannot read the config (${reason})${named ? '; check CLICKPIPES_CONFIG' : ''}`,
-    ]);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new ClickPipesInputError([`${file}: not valid JSON: ${(e as Error).message}`]);
-  }
+  const raw = readConfigFile(file, cwd, named ? '; check CLICKPIPES_CONFIG' : '');
   return { config: parseConfig(raw, file), origin: file };
 }
 
@@ -53,16 +41,18 @@ export interface SynthesizeOptions {
   readonly hcl?: boolean;
 }
 
-/** Builds the app of a config: one {@link ClickPipesAccountStack} per account entry. */
+/** Builds the app of a config: one {@link ClickPipesAccountStack} per account entry, or per region of one. */
 export function buildApp(config: ClickPipesConfig, app: App): App {
   for (const account of config.accounts) {
-    new ClickPipesAccountStack(app, { clickHouseIamRoleArn: config.clickHouseIamRoleArn, account });
+    for (const region of account.regions?.map((r) => r.region) ?? [undefined]) {
+      new ClickPipesAccountStack(app, { account, defaults: config, region });
+    }
   }
   return app;
 }
 
 /**
- * Synthesizes a config into `outdir` (`stacks/<account name>/cdk.tf.json` and `manifest.json`).
+ * Synthesizes a config into `outdir` (`stacks/<stack name>/cdk.tf.json` and `manifest.json`).
  *
  * A failed synth writes nothing: the stacks are synthesized into a fresh folder beside `outdir`
  * and only then moved into it, file by file with renames, `manifest.json` last. What Terraform
@@ -90,7 +80,7 @@ export function synthesize(config: ClickPipesConfig, options: SynthesizeOptions 
     else process.env.SYNTH_HCL_OUTPUT = envHcl;
     fs.rmSync(staging, { recursive: true, force: true });
   }
-  return config.accounts.map((a) => a.name);
+  return configStacks(config).map((s) => s.name);
 }
 
 /** The files cdktf writes in a stack folder, in JSON or HCL mode. */

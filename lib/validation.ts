@@ -294,3 +294,79 @@ export function arnPartitionProblem(
     ? undefined
     : `${show(arn)} is in partition ${partition}, but the role is in partition ${rolePartition}; IAM policies cannot grant access across partitions`;
 }
+
+const CLICKHOUSE_SERVICE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A ClickHouse Cloud service ID (a UUID), as the `clickhouse_service` data source takes it. */
+export function clickHouseServiceIdProblem(id: string): string | undefined {
+  return CLICKHOUSE_SERVICE_ID.test(id)
+    ? undefined
+    : `${show(id)} is not a ClickHouse Cloud service ID; expected the service's UUID (ClickHouse Cloud console: the service, Settings, "Service ID"), like "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"`;
+}
+
+/**
+ * The role the deployer's `aws` provider assumes in the account entry's account: an IAM role ARN
+ * in that account, in the partition of its region.
+ */
+export function assumeRoleArnProblem(arn: string, accountId: string, region: string | undefined): string | undefined {
+  const parsed = parseRoleArn(arn);
+  if (!parsed) {
+    return `${show(arn)} is not an IAM role ARN; expected the role Terraform assumes in this account, like "arn:aws:iam::${ACCOUNT_ID.test(accountId) ? accountId : '123456789012'}:role/terraform-deployer"`;
+  }
+  if (ACCOUNT_ID.test(accountId) && parsed.accountId !== accountId) {
+    return `${show(arn)} is a role in account ${parsed.accountId}, but the account entry is for account ${accountId}; the provider would refuse the other account (allowed_account_ids): use the role in ${accountId}`;
+  }
+  if (region !== undefined && !regionProblem(region) && parsed.partition !== partitionOf(region)) {
+    return `${show(arn)} is in partition ${parsed.partition}, but region ${show(region)} is in partition ${partitionOf(region)}; use the role of that partition`;
+  }
+  return undefined;
+}
+
+/** `sts:AssumeRole` RoleSessionName: 2 to 64 of `[\w+=,.@-]`. */
+export function sessionNameProblem(name: string): string | undefined {
+  return /^[\w+=,.@-]{2,64}$/.test(name)
+    ? undefined
+    : `${show(name)} is not a valid role session name; use 2 to 64 letters, digits and + = , . @ _ -`;
+}
+
+/** `sts:AssumeRole` ExternalId: 2 to 1,224 of `[\w+=,.@:/-]`. */
+export function externalIdProblem(id: string): string | undefined {
+  return /^[\w+=,.@:/-]{2,1224}$/.test(id)
+    ? undefined
+    : `${show(id)} is not a valid external ID; use 2 to 1224 letters, digits and + = , . @ : / _ -`;
+}
+
+/** AWS tag keys: 1 to 128 of letters, digits, spaces and `_ . : / = + - @`, not starting with `aws:`. */
+export function tagKeyProblem(key: string): string | undefined {
+  if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u.test(key)) {
+    return `tag key ${show(key)} is not valid; use 1 to 128 letters, digits, spaces and _ . : / = + - @`;
+  }
+  if (/^aws:/i.test(key)) return `tag key ${show(key)} starts with "aws:", which AWS reserves for its own tags`;
+  return undefined;
+}
+
+/** AWS tag values: 0 to 256 of letters, digits, spaces and `_ . : / = + - @`. */
+export function tagValueProblem(value: string): string | undefined {
+  return /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u.test(value)
+    ? undefined
+    : `tag value ${show(value)} is not valid; use at most 256 letters, digits, spaces and _ . : / = + - @`;
+}
+
+/** AWS's cap on the tags of one resource (the provider's default tags included). */
+export const MAX_TAGS = 50;
+
+/** The S3 key of a Terraform state: no leading or trailing `/`, no `//`. */
+export function stateKeyProblem(key: string): string | undefined {
+  if (key.length === 0 || key.length > 1024 || key.startsWith('/') || key.endsWith('/') || key.includes('//')) {
+    return `${show(key)} is not a usable state key; use a path inside the bucket with no leading or trailing "/" and no "//", like "clickpipes/{stack}.tfstate"`;
+  }
+  return undefined;
+}
+
+/** A local state path: relative (to the stack folder), so that the output is the same on every machine. */
+export function localStatePathProblem(p: string): string | undefined {
+  if (p.length === 0 || p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('~')) {
+    return `${show(p)} is not a relative path; give the state path relative to the stack folder (e.g. "../../../terraform.{stack}.tfstate"), so that the output is the same on every machine`;
+  }
+  return undefined;
+}
