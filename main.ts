@@ -2,27 +2,76 @@
 /**
  * The app: synthesizes the ClickPipes access stacks of a config.
  *
- *   node dist/main.js            config from CLICKPIPES_CONFIG, else ./clickpipes.config.json,
- *                                else the embedded example; writes cdktf.out/stacks/<name>/
+ *   node dist/main.js            config from CLICKPIPES_CONFIG, else ./clickpipes.config.json
+ *                                (or .yaml / .yml), else the embedded example; writes
+ *                                cdktf.out/stacks/<name>/
  *   node dist/main.js --hcl      the same, as HCL (cdk.tf)
+ *   node dist/main.js export [--out DIR] [--hcl] [--check]
+ *                                the stacks for committing: DIR/stacks/<name>/ (default DIR:
+ *                                terraform), HCL formatted; --check compares DIR with the config
+ *                                and exits 3 naming each stale stack, writing nothing
  *
- * `cdktf synth` runs it too (see cdktf.json). User errors print without a stack trace and exit 1.
+ * `cdktf synth` runs it too (see cdktf.json). User errors print without a stack trace and exit 1;
+ * usage errors exit 2.
  */
 import { ClickPipesInputError } from './lib/errors';
+import { checkExport, describeStale, exportStacks } from './lib/export';
 import { loadConfig, synthesize } from './lib/synth';
 
-function main(argv: readonly string[]): number {
-  const unknown = argv.filter((a) => a !== '--hcl' && a !== '--quiet');
-  if (unknown.length) {
-    process.stderr.write(`unknown argument ${unknown.join(' ')}; usage: main [--hcl] [--quiet]\n`);
-    return 2;
+const USAGE = 'usage: main [--hcl] [--quiet] | main export [--out DIR] [--hcl] [--check] [--quiet]';
+/** The default folder of `export`. */
+const DEFAULT_EXPORT_DIR = 'terraform';
+
+/** `--out DIR` and the flags of a command line; undefined (and a message) when something is not understood. */
+function parseArgs(argv: readonly string[], flags: readonly string[]): { out?: string; set: Set<string> } | undefined {
+  const set = new Set<string>();
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--out' && flags.includes('--out') && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) {
+      out = argv[++i];
+    } else if (arg.startsWith('--out=') && flags.includes('--out')) out = arg.slice('--out='.length);
+    else if (flags.includes(arg) && arg !== '--out') set.add(arg);
+    else {
+      process.stderr.write(`unknown argument ${arg}; ${USAGE}\n`);
+      return undefined;
+    }
   }
+  return { out, set };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const exporting = argv[0] === 'export';
+  const args = exporting
+    ? parseArgs(argv.slice(1), ['--out', '--hcl', '--check', '--quiet'])
+    : parseArgs(argv, ['--hcl', '--quiet']);
+  if (!args) return 2;
+  const say = (text: string) => args.set.has('--quiet') || process.stdout.write(text);
+  const hcl = args.set.has('--hcl');
   try {
     const { config, origin } = loadConfig();
-    const stacks = synthesize(config, { hcl: argv.includes('--hcl') ? true : undefined });
-    if (!argv.includes('--quiet')) {
-      process.stdout.write(`Synthesized ${stacks.length} stack(s) from ${origin}: ${stacks.join(', ')}\n`);
+    if (!exporting) {
+      const stacks = synthesize(config, { hcl: hcl ? true : undefined });
+      say(`Synthesized ${stacks.length} stack(s) from ${origin}: ${stacks.join(', ')}\n`);
+      return 0;
     }
+    const out = args.out ?? DEFAULT_EXPORT_DIR;
+    const form = hcl ? 'HCL' : 'JSON';
+    if (args.set.has('--check')) {
+      const stale = await checkExport(config, { out, hcl });
+      if (stale.length) {
+        process.stderr.write(
+          `${out} is not what ${origin} synthesizes (${form}):\n${describeStale(stale)
+            .map((line) => `  ${line}\n`)
+            .join('')}Run \`cdktf-clickpipes-aws export --out ${out}${hcl ? ' --hcl' : ''}\` and commit the result.\n`,
+        );
+        return 3;
+      }
+      say(`${out} is up to date with ${origin} (${form}).\n`);
+      return 0;
+    }
+    const stacks = await exportStacks(config, { out, hcl });
+    say(`Exported ${stacks.length} stack(s) from ${origin} to ${out} (${form}): ${stacks.join(', ')}\n`);
     return 0;
   } catch (e) {
     if (ClickPipesInputError.isInputError(e)) {
@@ -33,4 +82,6 @@ function main(argv: readonly string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -13,6 +13,7 @@ import {
   clickHouseIamRoleArnProblem,
   clickHouseServiceIdProblem,
   externalIdProblem,
+  kmsKeyArnProblem,
   localStatePathProblem,
   s3BucketNameProblem,
   sessionNameProblem,
@@ -119,7 +120,7 @@ const s3Backend = z
       .optional()
       .meta({ description: 'Lock with this DynamoDB table (deprecated by Terraform in favour of useLockfile).' }),
     encrypt: z.boolean().optional().meta({ description: 'Server-side encryption of the state. Default: true.' }),
-    kmsKeyId: z.string().min(1).optional().meta({ description: 'KMS key ARN for the state encryption.' }),
+    kmsKeyId: checked(kmsKeyArnProblem, 'KMS key (or alias) ARN for the state encryption.').optional(),
     assumeRoleArn: checked(
       clickHouseIamRoleArnProblem,
       'A role to assume for the state bucket (assume_role.role_arn).',

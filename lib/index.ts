@@ -15,3 +15,5 @@ export * from './synth';
 export * from './stacks';
 export * from './clickhouse-provider';
 export * from './config-file';
+export * from './export';
+export * from './hcl-format';

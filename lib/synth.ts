@@ -84,10 +84,10 @@ export function synthesize(config: ClickPipesConfig, options: SynthesizeOptions 
 }
 
 /** The files cdktf writes in a stack folder, in JSON or HCL mode. */
-const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', 'metadata.json'];
+export const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', 'metadata.json'];
 
 /** Moves the synthesized files of `fresh` into `target`. */
-function publish(fresh: string, target: string): void {
+export function publish(fresh: string, target: string): void {
   const stacksDir = path.join(target, 'stacks');
   const newStacks = fs.readdirSync(path.join(fresh, 'stacks')).sort();
   fs.mkdirSync(stacksDir, { recursive: true });

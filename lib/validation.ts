@@ -370,3 +370,14 @@ export function localStatePathProblem(p: string): string | undefined {
   }
   return undefined;
 }
+
+const KMS_KEY_ARN = new RegExp(
+  `^arn:${PARTITION}:kms:${ARN_REGION}:\\d{12}:(key/(mrk-[0-9a-f]{32}|[0-9a-f-]{36})|alias/[A-Za-z0-9/_-]{1,250})$`,
+);
+
+/** The KMS key of the state encryption: a key ARN or an alias ARN (Terraform's S3 backend refuses other forms). */
+export function kmsKeyArnProblem(arn: string): string | undefined {
+  return KMS_KEY_ARN.test(arn)
+    ? undefined
+    : `${show(arn)} is not a KMS key ARN; expected "arn:aws:kms:REGION:ACCOUNT:key/KEY_ID" or "arn:aws:kms:REGION:ACCOUNT:alias/NAME"`;
+}
