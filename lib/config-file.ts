@@ -43,7 +43,7 @@ export function readConfigFile(file: string, cwd: string, hint = ''): unknown {
 }
 
 function parseYaml(file: string, text: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new ClickPipesInputError(
       doc.errors.map((e) => {
@@ -63,7 +63,7 @@ function parseJson(file: string, text: string): unknown {
     const offset = jsonErrorOffset(text);
     const before = text.slice(0, offset).split('\n');
     const reason = (e as Error).message
-      .replace(/, ".*" is not valid JSON$/s, '')
+      .replace(/, (\.\.\.)?".*" is not valid JSON$/s, '')
       .replace(/ in JSON at position \d+.*$/s, '');
     throw new ClickPipesInputError([
       `${file}:${before.length}:${before[before.length - 1].length + 1}: not valid JSON: ${reason}`,

@@ -512,7 +512,9 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     }
     case 'invalid_union':
       if ('discriminator' in issue) {
-        return `${where}: ${value === undefined ? 'missing' : `${JSON.stringify(value)} is not a source type`}; expected one of ${SOURCE_TYPES.map((t) => JSON.stringify(t)).join(', ')}`;
+        const backend = issue.path.includes('backend');
+        const kinds: readonly string[] = backend ? BACKEND_TYPES : SOURCE_TYPES;
+        return `${where}: ${value === undefined ? 'missing' : `${JSON.stringify(value)} is not a ${backend ? 'backend' : 'source'} type`}; expected one of ${kinds.map((t) => JSON.stringify(t)).join(', ')}`;
       }
       return `${where}: ${issue.message}`;
     case 'invalid_value':

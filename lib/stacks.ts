@@ -167,8 +167,11 @@ export function accountStacks(
       sources: entry.sources.map((source, s) => ({
         source,
         trust: trustOf(source, account, defaults),
+        // Parsed configs leave out absent fields: the type tells an RDS source.
         dbUser:
-          'dbUser' in source ? (source.dbUser ?? account.dbUser ?? defaults.dbUser ?? DEFAULT_DB_USER) : undefined,
+          source.type in ENGINES
+            ? ((source as { dbUser?: string }).dbUser ?? account.dbUser ?? defaults.dbUser ?? DEFAULT_DB_USER)
+            : undefined,
         tags: { ...source.tags, [SOURCE_TAG]: source.name },
         path: [...regionPath, 'sources', s],
       })),
@@ -299,7 +302,7 @@ export function configStackProblems(config: ClickPipesConfig): [ConfigPath, stri
         }
       }
 
-      if (spec.dbUser !== undefined && source.type in ENGINES && !('dbUser' in source && source.dbUser !== undefined)) {
+      if (spec.dbUser !== undefined && (source as { dbUser?: string }).dbUser === undefined) {
         const info = ENGINES[source.type as keyof typeof ENGINES];
         const problem = dbUserProblem(spec.dbUser, info.dialect, info.maxUserLength);
         const from = stack.account.dbUser !== undefined ? [...stack.path.slice(0, 2), 'dbUser'] : ['dbUser'];

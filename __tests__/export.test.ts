@@ -1,0 +1,211 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { checkExport, describeStale, exportStacks, loadConfig, synthesize } from '../lib';
+import { addresses } from './helpers';
+
+// The committed-output workflows, through the real app: `export` (JSON, HCL) and `export --check`.
+const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
+const YAML_EXAMPLE = path.join(__dirname, '..', 'examples', 'clickpipes.config.yaml');
+const tmpDirs: string[] = [];
+function tmp(prefix = 'cpa-export-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tmpDirs.push(dir);
+  return dir;
+}
+afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function run(cwd: string, args: string[]) {
+  const env = { ...process.env };
+  delete env.CLICKPIPES_CONFIG;
+  delete env.CDKTF_OUTDIR;
+  delete env.SYNTH_HCL_OUTPUT;
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, env, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Every file below `dir`, relative path → content. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** A project folder with the YAML example as its config. */
+function project(): string {
+  const dir = tmp();
+  fs.copyFileSync(YAML_EXAMPLE, path.join(dir, 'clickpipes.config.yaml'));
+  return dir;
+}
+
+beforeAll(() => {
+  if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm test` (it builds first)');
+});
+
+describe('committed JSON', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project();
+    const r = run(dir, ['export', '--out', 'terraform']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(
+      'Exported 3 stack(s) from clickpipes.config.yaml to terraform (JSON): prod-us-east-1, prod-eu-west-1, analytics\n',
+    );
+  });
+
+  test('writes each stack under a stable name, the same bytes as the synth and in any folder', async () => {
+    const files = tree(path.join(dir, 'terraform'));
+    expect(Object.keys(files).sort()).toEqual([
+      'manifest.json',
+      'stacks/analytics/cdk.tf.json',
+      'stacks/prod-eu-west-1/cdk.tf.json',
+      'stacks/prod-us-east-1/cdk.tf.json',
+    ]);
+    const other = tmp('another-folder-with-a-longer-name-');
+    const { config } = loadConfig({ CLICKPIPES_CONFIG: YAML_EXAMPLE }, other);
+    await exportStacks(config, { out: path.join(other, 'elsewhere', 'tf') });
+    expect(tree(path.join(other, 'elsewhere', 'tf'))).toEqual(files);
+    synthesize(config, { outdir: path.join(other, 'cdktf.out') });
+    expect(tree(path.join(other, 'cdktf.out'))).toEqual(files);
+  });
+
+  test('--check passes on fresh output, then names the stack a config change makes stale, and writes nothing', async () => {
+    const copy = tmp();
+    fs.cpSync(dir, copy, { recursive: true });
+    const ok = run(copy, ['export', '--out', 'terraform', '--check']);
+    expect(ok).toMatchObject({
+      status: 0,
+      stderr: '',
+      stdout: 'terraform is up to date with clickpipes.config.yaml (JSON).\n',
+    });
+
+    const before = tree(path.join(copy, 'terraform'));
+    const config = path.join(copy, 'clickpipes.config.yaml');
+    fs.writeFileSync(
+      config,
+      fs.readFileSync(config, 'utf8').replace('topics: [events.*]', 'topics: [events.*, audit]'),
+    );
+    fs.mkdirSync(path.join(copy, 'terraform', 'stacks', 'old'));
+    fs.writeFileSync(path.join(copy, 'terraform', 'stacks', 'old', 'cdk.tf.json'), '{}');
+    fs.rmSync(path.join(copy, 'terraform', 'stacks', 'prod-eu-west-1', 'cdk.tf.json'));
+    const stale = run(copy, ['export', '--out', 'terraform', '--check']);
+    expect(stale.status).toBe(3);
+    expect(stale.stdout).toBe('');
+    expect(stale.stderr).toBe(
+      [
+        'terraform is not what clickpipes.config.yaml synthesizes (JSON):',
+        '  analytics: differs: stacks/analytics/cdk.tf.json',
+        '  prod-eu-west-1: missing: stacks/prod-eu-west-1/cdk.tf.json',
+        '  old: extra: stacks/old/ is not a stack of the config',
+        'Run `cdktf-clickpipes-aws export --out terraform` and commit the result.',
+        '',
+      ].join('\n'),
+    );
+    const { 'stacks/prod-eu-west-1/cdk.tf.json': _removed, ...kept } = before;
+    expect(tree(path.join(copy, 'terraform'))).toEqual({ ...kept, 'stacks/old/cdk.tf.json': '{}' });
+
+    // Exporting again brings it up to date: the stale stack removed, Terraform's own files kept.
+    fs.writeFileSync(path.join(copy, 'terraform', 'stacks', 'analytics', '.terraform.lock.hcl'), '# lock');
+    const { config: changed } = loadConfig({}, copy);
+    await exportStacks(changed, { out: path.join(copy, 'terraform') });
+    expect(await checkExport(changed, { out: path.join(copy, 'terraform') })).toEqual([]);
+    expect(fs.existsSync(path.join(copy, 'terraform', 'stacks', 'old'))).toBe(false);
+    expect(fs.existsSync(path.join(copy, 'terraform', 'stacks', 'analytics', '.terraform.lock.hcl'))).toBe(true);
+  });
+
+  test('a bad config: exit 1, the path in the message, the committed output untouched', () => {
+    const copy = tmp();
+    fs.cpSync(dir, copy, { recursive: true });
+    const before = tree(path.join(copy, 'terraform'));
+    const config = path.join(copy, 'clickpipes.config.yaml');
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8').replace('type: s3\n  bucket', 'type: gcs\n  bucket'));
+    for (const args of [
+      ['export', '--out', 'terraform'],
+      ['export', '--out', 'terraform', '--check'],
+    ]) {
+      const r = run(copy, args);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        'Error: clickpipes.config.yaml: backend.type: "gcs" is not a backend type; expected one of "local", "s3", "cloud"\nNothing was written.\n',
+      );
+    }
+    expect(tree(path.join(copy, 'terraform'))).toEqual(before);
+    expect(fs.readdirSync(copy).filter((f) => f.startsWith('.terraform'))).toEqual([]);
+  });
+
+  test('a usage error exits 2', () => {
+    expect(run(dir, ['export', '--out'])).toMatchObject({
+      status: 2,
+      stderr: expect.stringMatching(/unknown argument --out; usage/),
+    });
+  });
+
+  test('a synth that fails midway leaves the committed output as it was', async () => {
+    const copy = tmp();
+    fs.cpSync(dir, copy, { recursive: true });
+    const before = tree(path.join(copy, 'terraform'));
+    // Past the schema (as a library caller could): the construct refuses it mid-synth.
+    const { config } = loadConfig({}, copy);
+    const broken = structuredClone(config);
+    broken.accounts[1].sources![0] = { name: 'x', type: 'rds-mysql' };
+    await expect(exportStacks(broken, { out: path.join(copy, 'terraform') })).rejects.toThrow(
+      /analytics\/x\.database: name the database in exactly one way/,
+    );
+    expect(tree(path.join(copy, 'terraform'))).toEqual(before);
+    expect(fs.readdirSync(copy).filter((f) => f.startsWith('.terraform'))).toEqual([]);
+  });
+});
+
+describe('committed HCL', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = project();
+    expect(run(dir, ['export', '--hcl', '--quiet']).status).toBe(0);
+  });
+
+  test('parses, with the blocks of the JSON export; --check passes for HCL and names the form for JSON', async () => {
+    const { config } = loadConfig({}, dir);
+    const jsonOut = path.join(tmp(), 'json');
+    await exportStacks(config, { out: jsonOut });
+    for (const stack of ['prod-us-east-1', 'prod-eu-west-1', 'analytics']) {
+      const text = fs.readFileSync(path.join(dir, 'terraform', 'stacks', stack, 'cdk.tf'), 'utf8');
+      const hcl = (await parseHcl('cdk.tf', text)) as Record<string, Record<string, object>>;
+      const json = JSON.parse(fs.readFileSync(path.join(jsonOut, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      expect(addresses(hcl.resource)).toEqual(addresses(json.resource));
+      expect(addresses(hcl.data)).toEqual(addresses(json.data));
+      expect(Object.keys(hcl.output).sort()).toEqual(Object.keys(json.output).sort());
+    }
+    const out = path.join(dir, 'terraform');
+    expect(await checkExport(config, { out, hcl: true })).toEqual([]);
+    expect(describeStale(await checkExport(config, { out }))).toContain(
+      'analytics: missing: stacks/analytics/cdk.tf.json, extra: stacks/analytics/cdk.tf, extra: stacks/analytics/metadata.json',
+    );
+  });
+
+  test('is formatted as terraform fmt formats it: aligned, references unquoted, a final newline', () => {
+    const text = fs.readFileSync(path.join(dir, 'terraform', 'stacks', 'prod-eu-west-1', 'cdk.tf'), 'utf8');
+    expect(text).toMatch(/\n {2}assume_role_policy {3}= data\.aws_iam_policy_document\.orders-eu_trust_policy\.json\n/);
+    expect(text).not.toMatch(/^\s*\w+\s*= "\$\{[^"]*\}"$/m);
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+  (terraform ? test : test.skip)('terraform fmt -check finds nothing to change', () => {
+    const r = spawnSync('terraform', ['fmt', '-check', '-recursive', '-diff', 'terraform'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+    });
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
