@@ -8,8 +8,13 @@
  * 2. The whole Jest suite (`npx jest`). Target: under 20 s.
  * 3. For the record: `npx cdktf synth` with this project's cdktf.json (build + compiled app), and
  *    the type-check with TypeScript 7 against TypeScript 5.
+ * 4. Scale: synth of 10, 100 and 300 account stacks of 10 sources each (mixed types), this
+ *    project's app against the same resources written with the provider classes alone
+ *    (scripts/scale.ts), wall time and peak memory of each child process. Target: at 100 stacks
+ *    (1,000 sources) within 2x of the provider classes alone; the time per stack about flat.
  *
- * Options: --runs N (synth runs per command, default 5), --skip-jest.
+ * Options: --runs N (synth runs per command, default 5), --scale-runs N (default 3), --skip-jest,
+ * --only-scale.
  * Exits 1 when a target is missed.
  */
 import { spawnSync } from 'child_process';
@@ -23,6 +28,9 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const PROVIDER_BARREL = '@cdktf/provider-aws';
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
+const scaleRuns = Number(args[args.indexOf('--scale-runs') + 1]) || 3;
+/** The default-app figures in the README before the organization features (issue 5). */
+const EARLIER = { median: 0.4, speedUp: 37.6 };
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CI: 'true' };
 delete env.CLICKPIPES_CONFIG;
 delete env.CDKTF_OUTDIR;
@@ -137,44 +145,8 @@ function main(): number {
       argv: ['npx', 'cdktf', 'synth'],
     };
 
-    console.log(`1. Synth of the default app in a fresh process (${runs} alternating runs each, after a warm-up)`);
-    const synth = race([ours, theirs, cli], runs);
-    report(synth);
-    const ratio = median(synth.get(theirs)!) / median(synth.get(ours)!);
-    console.log(`  speed-up, template median / this project median: ${ratio.toFixed(1)}x (target: at least 5x)`);
-    if (ratio < 5) failures.push(`synth speed-up ${ratio.toFixed(1)}x < 5x`);
-    const same =
-      fs.readFileSync(path.join(work, 'cdktf.out/stacks/prod/cdk.tf.json'), 'utf8') ===
-      fs.readFileSync(path.join(template, 'cdktf.out/stacks/prod/cdk.tf.json'), 'utf8');
-    console.log(`  both ways wrote the same stacks: ${same ? 'yes' : 'NO'}`);
-    if (!same) failures.push('the template way and this project wrote different stacks');
-
-    console.log('\n2. Type-check of the project (tsc --noEmit, 3 alternating runs each)');
-    const tc = race(
-      [
-        {
-          name: 'TypeScript 7 (native)',
-          cwd: ROOT,
-          argv: [process.execPath, 'node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'],
-        },
-        {
-          name: 'TypeScript 5.9',
-          cwd: ROOT,
-          argv: [process.execPath, 'node_modules/typescript5/bin/tsc', '-p', '.', '--noEmit'],
-        },
-      ],
-      3,
-    );
-    report(tc);
-
-    if (!args.includes('--skip-jest')) {
-      console.log('\n3. The whole Jest suite (npx jest, 3 runs)');
-      const jest = race([{ name: 'npx jest', cwd: ROOT, argv: ['npx', 'jest', '--silent'] }], 3);
-      report(jest);
-      const m = median([...jest.values()][0]);
-      console.log(`  target: under 20 s: ${m < 20 ? 'met' : 'MISSED'}`);
-      if (m >= 20) failures.push(`jest suite median ${fmt(m)} >= 20 s`);
-    }
+    if (!args.includes('--only-scale')) defaultApp(ours, theirs, cli, work, template, failures);
+    scale(failures);
   } finally {
     fs.rmSync(template, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });
@@ -182,6 +154,104 @@ function main(): number {
   }
   console.log(failures.length ? `\nMISSED: ${failures.join('; ')}` : '\nAll speed targets met.');
   return failures.length ? 1 : 0;
+}
+
+/** Sections 1 to 3. */
+function defaultApp(ours: Command, theirs: Command, cli: Command, work: string, template: string, failures: string[]) {
+  console.log(`1. Synth of the default app in a fresh process (${runs} alternating runs each, after a warm-up)`);
+  const synth = race([ours, theirs, cli], runs);
+  report(synth);
+  const ratio = median(synth.get(theirs)!) / median(synth.get(ours)!);
+  console.log(`  speed-up, template median / this project median: ${ratio.toFixed(1)}x (target: at least 5x)`);
+  if (ratio < 5) failures.push(`synth speed-up ${ratio.toFixed(1)}x < 5x`);
+  console.log(
+    `  earlier figure (README, before the organization features): median ${fmt(EARLIER.median)}, ${EARLIER.speedUp}x`,
+  );
+  const same =
+    fs.readFileSync(path.join(work, 'cdktf.out/stacks/prod/cdk.tf.json'), 'utf8') ===
+    fs.readFileSync(path.join(template, 'cdktf.out/stacks/prod/cdk.tf.json'), 'utf8');
+  console.log(`  both ways wrote the same stacks: ${same ? 'yes' : 'NO'}`);
+  if (!same) failures.push('the template way and this project wrote different stacks');
+
+  console.log('\n2. Type-check of the project (tsc --noEmit, 3 alternating runs each)');
+  const tc = race(
+    [
+      {
+        name: 'TypeScript 7 (native)',
+        cwd: ROOT,
+        argv: [process.execPath, 'node_modules/typescript/bin/tsc', '-p', '.', '--noEmit'],
+      },
+      {
+        name: 'TypeScript 5.9',
+        cwd: ROOT,
+        argv: [process.execPath, 'node_modules/typescript5/bin/tsc', '-p', '.', '--noEmit'],
+      },
+    ],
+    3,
+  );
+  report(tc);
+
+  if (!args.includes('--skip-jest')) {
+    console.log('\n3. The whole Jest suite (npx jest, 3 runs)');
+    const jest = race([{ name: 'npx jest', cwd: ROOT, argv: ['npx', 'jest', '--silent'] }], 3);
+    report(jest);
+    const m = median([...jest.values()][0]);
+    console.log(`  target: under 20 s: ${m < 20 ? 'met' : 'MISSED'}`);
+    if (m >= 20) failures.push(`jest suite median ${fmt(m)} >= 20 s`);
+  }
+}
+
+/** One run of the scale case in a child process: wall seconds, peak memory (MiB), Terraform blocks written. */
+function scaleOnce(mode: 'project' | 'raw', stacks: number): { seconds: number; mib: number; blocks: number } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `cpa-scale-${mode}-`));
+  try {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'dist', 'scripts', 'scale.js'), mode, String(stacks), path.join(outdir, 'out')],
+      { env, encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (r.status !== 0) throw new Error(`scale ${mode} ${stacks} failed (exit ${r.status}):\n${r.stderr}`);
+    const { maxRssKiB, blocks } = JSON.parse(r.stdout) as { maxRssKiB: number; blocks: number };
+    return { seconds, mib: maxRssKiB / 1024, blocks };
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Section 4. */
+function scale(failures: string[]): void {
+  console.log(
+    `\n4. Scale: account stacks of 10 sources each (mixed types), ${scaleRuns} alternating runs each, peak memory by process.resourceUsage().maxRSS`,
+  );
+  console.log(
+    `  ${'stacks'.padStart(6)} ${'sources'.padStart(7)}  ${'this project'.padEnd(22)}  ${'provider classes alone'.padEnd(22)}  ratio  per stack (project)`,
+  );
+  for (const stacks of [10, 100, 300]) {
+    const ours: ReturnType<typeof scaleOnce>[] = [];
+    const raw: ReturnType<typeof scaleOnce>[] = [];
+    for (let i = 0; i < scaleRuns; i++) {
+      ours.push(scaleOnce('project', stacks));
+      raw.push(scaleOnce('raw', stacks));
+    }
+    const t = (xs: ReturnType<typeof scaleOnce>[]) => median(xs.map((x) => x.seconds));
+    const m = (xs: ReturnType<typeof scaleOnce>[]) => median(xs.map((x) => x.mib));
+    const ratio = t(ours) / t(raw);
+    const cell = (xs: ReturnType<typeof scaleOnce>[]) => `${fmt(t(xs))}, ${m(xs).toFixed(0)} MiB`.padEnd(22);
+    console.log(
+      `  ${String(stacks).padStart(6)} ${String(stacks * 10).padStart(7)}  ${cell(ours)}  ${cell(raw)}  ${ratio.toFixed(2)}x  ${((t(ours) / stacks) * 1000).toFixed(1)} ms`,
+    );
+    if (ours[0].blocks !== raw[0].blocks) {
+      failures.push(
+        `scale ${stacks}: the project wrote ${ours[0].blocks} blocks, the provider classes ${raw[0].blocks}`,
+      );
+    }
+    if (stacks === 100 && ratio > 2) failures.push(`scale 100 stacks: ${ratio.toFixed(2)}x the provider classes > 2x`);
+  }
+  console.log(
+    '  (both ways write the same number of resource, data and output blocks; target at 100 stacks: within 2x)',
+  );
 }
 
 process.exitCode = main();
