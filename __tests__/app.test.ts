@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -19,9 +18,8 @@ import {
   parseConfig,
   synthesize,
 } from '../lib';
-import { addresses } from './helpers';
+import { MAIN, addresses, runApp, tree } from './helpers';
 
-const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
 const tmpDirs: string[] = [];
 
 function tmp(prefix = 'cpa-'): string {
@@ -35,30 +33,6 @@ beforeAll(() => {
   if (!fs.existsSync(MAIN))
     throw new Error('dist/main.js is missing: run `npm test` (it builds first) or `npm run build`');
 });
-
-/** Runs the compiled app in `cwd`. */
-function runApp(cwd: string, env: Record<string, string> = {}, args: string[] = []) {
-  const baseEnv = { ...process.env };
-  delete baseEnv.CLICKPIPES_CONFIG;
-  delete baseEnv.CDKTF_OUTDIR;
-  delete baseEnv.SYNTH_HCL_OUTPUT;
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, env: { ...baseEnv, ...env }, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Every file below `dir`, relative path → content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out;
-}
 
 /** The default app's cdktf.out, synthesized once by the real app for the whole file. */
 let defaultOut: string;

@@ -1,7 +1,8 @@
-import { ClickPipesInputError, EXAMPLE_CONFIG, configJsonSchema, parseConfig } from '../lib';
+import { EXAMPLE_CONFIG, configJsonSchema, parseConfig } from '../lib';
 import * as fs from 'fs';
 import * as path from 'path';
 import { schemaText } from '../scripts/write-schema';
+import { inputProblems } from './helpers';
 
 /**
  * A small valid config, each bad-input row changes one thing in a copy of it: the example's
@@ -18,13 +19,7 @@ type Source = Record<string, unknown>;
 function problemsOf(mutate: (c: Config) => void): string[] {
   const config = valid() as Config;
   mutate(config);
-  try {
-    parseConfig(config, 'clickpipes.config.json');
-  } catch (e) {
-    if (ClickPipesInputError.isInputError(e)) return [...e.problems];
-    throw e;
-  }
-  return [];
+  return inputProblems(() => parseConfig(config, 'clickpipes.config.json'));
 }
 const src = (c: Config, i = 0) => c.accounts[0].sources[i] as Source;
 /** Adds the example's source `name` (a Kinesis, S3 or MSK source) as accounts[0].sources[2] and returns it. */

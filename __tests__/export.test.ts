@@ -4,10 +4,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { checkExport, describeStale, exportStacks, loadConfig, synthesize } from '../lib';
-import { addresses } from './helpers';
+import { MAIN, addresses, runApp, tree } from './helpers';
 
 // The committed-output workflows, through the real app: `export` (JSON, HCL) and `export --check`.
-const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
 const YAML_EXAMPLE = path.join(__dirname, '..', 'examples', 'clickpipes.config.yaml');
 const tmpDirs: string[] = [];
 function tmp(prefix = 'cpa-export-'): string {
@@ -17,28 +16,7 @@ function tmp(prefix = 'cpa-export-'): string {
 }
 afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-function run(cwd: string, args: string[]) {
-  const env = { ...process.env };
-  delete env.CLICKPIPES_CONFIG;
-  delete env.CDKTF_OUTDIR;
-  delete env.SYNTH_HCL_OUTPUT;
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, env, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Every file below `dir`, relative path → content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out;
-}
+const run = (cwd: string, args: string[]) => runApp(cwd, {}, args);
 
 /** A project folder with the YAML example as its config. */
 function project(): string {

@@ -1,6 +1,10 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Construct } from 'constructs';
 import { Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { ClickPipesInputError } from '../lib/errors';
 
 /** Terraform JSON of a stack built by `build`, with an `aws` provider for us-east-1. */
 export function synthStack(build: (scope: Construct) => void): string {
@@ -47,4 +51,42 @@ export function statementsOf(synth: string, part: string): Block[] {
   const found = Object.entries(policyDocuments(synth)).filter(([name]) => name.includes(part));
   if (found.length !== 1) throw new Error(`expected one policy document named *${part}*, found ${found.length}`);
   return found[0][1].statement;
+}
+
+/** Every file below `dir`, relative path → content. */
+export function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
+}
+
+/** The compiled app (`npm test` builds it first). */
+export const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
+
+/** Runs the compiled app in `cwd`, without the config and output variables of the test's own environment. */
+export function runApp(cwd: string, env: Record<string, string> = {}, args: string[] = []) {
+  const baseEnv = { ...process.env };
+  delete baseEnv.CLICKPIPES_CONFIG;
+  delete baseEnv.CDKTF_OUTDIR;
+  delete baseEnv.SYNTH_HCL_OUTPUT;
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, env: { ...baseEnv, ...env }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The problems of the user error that `run` throws; none when it throws nothing. */
+export function inputProblems(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (e) {
+    if (ClickPipesInputError.isInputError(e)) return [...e.problems];
+    throw e;
+  }
+  return [];
 }

@@ -16,7 +16,7 @@ import {
   synthesize,
   unwrapInterpolations,
 } from '../lib';
-import { CLICKHOUSE_ROLE, addresses, synthStack } from './helpers';
+import { CLICKHOUSE_ROLE, addresses, inputProblems, synthStack } from './helpers';
 
 // Organizations: top-level defaults, regions, the deployer's role, tags, backends, the ClickHouse
 // service as the trusted principal.
@@ -75,15 +75,7 @@ function synthAll(config: Json): Record<string, Json> {
   );
 }
 
-function problemsOf(config: Json): string[] {
-  try {
-    parseConfig(config, 'org.json');
-  } catch (e) {
-    if (ClickPipesInputError.isInputError(e)) return [...e.problems];
-    throw e;
-  }
-  return [];
-}
+const problemsOf = (config: Json) => inputProblems(() => parseConfig(config, 'org.json'));
 
 describe('stacks of an organization', () => {
   let stacks: Record<string, Json>;
@@ -494,34 +486,23 @@ describe('config files', () => {
 });
 
 test('unwrapInterpolations: attributes of blocks only, as terraform fmt', () => {
-  const hcl = [
-    'resource "a" "b" {',
-    'x = "${aws_iam_role.r.arn}"',
-    'y = "arn:${aws_iam_role.r.arn}"',
-    'tags = {',
-    'k = "${aws_iam_role.r.name}"',
-    '}',
-    'list = [',
-    '"${aws_iam_role.r.arn}"',
-    ']',
-    'nested {',
-    'z = "${data.d.e.json}"',
-    '}',
-    '}',
-  ].join('\n');
-  expect(unwrapInterpolations(hcl).split('\n')).toEqual([
-    'resource "a" "b" {',
-    'x = aws_iam_role.r.arn',
-    'y = "arn:${aws_iam_role.r.arn}"',
-    'tags = {',
-    'k = "${aws_iam_role.r.name}"',
-    '}',
-    'list = [',
-    '"${aws_iam_role.r.arn}"',
-    ']',
-    'nested {',
-    'z = data.d.e.json',
-    '}',
-    '}',
-  ]);
+  // [line, what terraform fmt makes of it]
+  const lines: [string, string?][] = [
+    ['resource "a" "b" {'],
+    ['x = "${aws_iam_role.r.arn}"', 'x = aws_iam_role.r.arn'],
+    ['y = "arn:${aws_iam_role.r.arn}"'],
+    ['tags = {'],
+    ['k = "${aws_iam_role.r.name}"'],
+    ['}'],
+    ['list = ['],
+    ['"${aws_iam_role.r.arn}"'],
+    [']'],
+    ['nested {'],
+    ['z = "${data.d.e.json}"', 'z = data.d.e.json'],
+    ['}'],
+    ['}'],
+  ];
+  expect(unwrapInterpolations(lines.map(([line]) => line).join('\n')).split('\n')).toEqual(
+    lines.map(([line, formatted]) => formatted ?? line),
+  );
 });
