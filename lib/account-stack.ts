@@ -24,6 +24,8 @@ export interface ClickPipesAccountStackProps {
 export class ClickPipesAccountStack extends TerraformStack {
   /** The access construct of each source, by source name. */
   public readonly sources: Readonly<Record<string, ClickPipesRdsIamAccess>>;
+  /** The account entry this stack was built from. */
+  public readonly account: AccountConfig;
   private readonly logicalIds = new Map<string, string>();
 
   constructor(scope: Construct, props: ClickPipesAccountStackProps) {
@@ -53,9 +55,15 @@ export class ClickPipesAccountStack extends TerraformStack {
         roleName: source.roleName,
         accountId: account.accountId,
         region: account.region,
+        schemas: source.schemas,
+        tables: source.tables,
+        publication: source.publication,
+        binlogRetentionHours: source.binlogRetentionHours,
+        networkAccess: source.networkAccess,
       });
     }
     this.sources = sources;
+    this.account = account;
   }
 
   /**

@@ -3,6 +3,7 @@ import { ENGINES, PIPE_MODES, RDS_ENGINES } from './engines';
 import { ClickPipesInputError, FieldProblem } from './errors';
 import { managedDatabaseProblems } from './managed-database';
 import { DEFAULT_DB_USER, RdsDatabaseForm, rdsAccessProblems } from './rds-iam-access';
+import { databaseSideConfigFields } from './database-side-config';
 import {
   accountIdProblem,
   clickHouseIamRoleArnProblem,
@@ -108,6 +109,7 @@ const rdsSource = z
       .optional()
       .meta({ description: 'Engine version of an existing database (checks that CDC is possible).' }),
     roleName: checked(roleNameProblem, `IAM role name. Default: ${defaultRoleName('<name>')}.`).optional(),
+    ...databaseSideConfigFields,
   })
   .superRefine((source, ctx) => {
     const kind = ENGINES[source.type].kind;
@@ -156,6 +158,9 @@ const rdsSource = z
         : source.engineVersion,
       managedParameters: source.create !== undefined,
       formNames: { instance: 'create', cluster: 'create' },
+      grants: source,
+      networkAccess: source.networkAccess,
+      databaseSecurityGroupIds: source.create?.vpcSecurityGroupIds,
     }).forEach(report);
   });
 

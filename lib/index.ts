@@ -9,3 +9,8 @@ export * from './config';
 export * from './account-stack';
 export * from './example-config';
 export * from './synth';
+export * from './setup-sql';
+export * from './cdc-prerequisites';
+export * from './static-ips';
+export * from './network-access';
+export * from './source-files';
