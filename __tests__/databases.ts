@@ -1,6 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { PIPE_MODES, PipeMode, RdsEngine } from '../lib/engines';
+import { ReplicatedTable } from '../lib/setup-sql';
 
 /**
  * The real PostgreSQL and MariaDB servers that scripts/test-databases.sh started for this Jest run
@@ -114,3 +116,22 @@ export function mariadb(
 
 /** A SQL string literal written by the tests themselves, independent of the code under test. */
 export const literal = (value: string): string => `'${value.replace(/'/g, "''")}'`;
+
+/** One generated setup SQL to run: engine, pipe mode and how the source names what it reads. */
+export interface SqlVariant {
+  readonly engine: RdsEngine;
+  readonly pipeMode: PipeMode;
+  readonly form: 'default' | 'schemas' | 'tables';
+  readonly schemas?: string[];
+  readonly tables?: ReplicatedTable[];
+}
+
+/** Every engine × pipe mode × form (the default schemas, `schemas`, `tables`). */
+export function sqlVariants(engines: readonly RdsEngine[], schemas: string[], tables: ReplicatedTable[]): SqlVariant[] {
+  const forms: Pick<SqlVariant, 'form' | 'schemas' | 'tables'>[] = [
+    { form: 'default' },
+    { form: 'schemas', schemas },
+    { form: 'tables', tables },
+  ];
+  return engines.flatMap((engine) => PIPE_MODES.flatMap((pipeMode) => forms.map((f) => ({ engine, pipeMode, ...f }))));
+}

@@ -1,5 +1,5 @@
-import { PIPE_MODES, PipeMode, RdsEngine, ReplicatedTable, setupSqlFile } from '../lib';
-import { describeWithServer, literal, pgRows, psql } from './databases';
+import { setupSqlFile } from '../lib/setup-sql';
+import { SqlVariant, describeWithServer, literal, pgRows, psql, sqlVariants } from './databases';
 
 // The setup SQL of every PostgreSQL variant, run with psql against a real PostgreSQL server, then
 // checked from the catalogs: the role, its memberships, schema and table privileges, default
@@ -18,32 +18,17 @@ const FIXTURE: readonly (readonly [string, string])[] = [
   ['other', 'secret'],
 ];
 
-interface Variant {
-  readonly engine: RdsEngine;
-  readonly pipeMode: PipeMode;
-  readonly form: 'default' | 'schemas' | 'tables';
-  readonly schemas?: string[];
-  readonly tables?: ReplicatedTable[];
-}
-
-const FORMS: Pick<Variant, 'form' | 'schemas' | 'tables'>[] = [
-  { form: 'default' },
-  { form: 'schemas', schemas: ['public', SALES] },
-  {
-    form: 'tables',
-    tables: [
-      { schema: SALES, name: BESTELLUNGEN },
-      { schema: 'public', name: KUNDEN },
-    ],
-  },
-];
-
-const VARIANTS: Variant[] = (['rds-postgres', 'aurora-postgres'] as const).flatMap((engine) =>
-  PIPE_MODES.flatMap((pipeMode) => FORMS.map((f) => ({ engine, pipeMode, ...f }))),
+const VARIANTS = sqlVariants(
+  ['rds-postgres', 'aurora-postgres'],
+  ['public', SALES],
+  [
+    { schema: SALES, name: BESTELLUNGEN },
+    { schema: 'public', name: KUNDEN },
+  ],
 );
 
 /** The tables a variant must be able to read, [schema, table]. */
-function readable(v: Variant): [string, string][] {
+function readable(v: SqlVariant): [string, string][] {
   if (v.tables) return v.tables.map((t) => [t.schema, t.name]);
   const schemas = v.schemas ?? ['public'];
   return FIXTURE.filter(([schema]) => schemas.includes(schema)).map(([s, t]) => [s, t]);
