@@ -109,12 +109,18 @@ describe('the default app', () => {
     const prod = JSON.parse(files['stacks/prod/cdk.tf.json']);
     expect(Object.keys(prod.resource.aws_iam_role).sort()).toEqual([
       'catalog_role',
+      'clickstream_role',
+      'kafka_role',
+      'landing_role',
       'orders_role',
       'payments_role',
       'users_role',
     ]);
     expect(Object.keys(prod.resource.aws_iam_role_policy).sort()).toEqual([
       'catalog_rds_db_connect',
+      'clickstream_kinesis_read',
+      'kafka_msk_read',
+      'landing_s3_read',
       'orders_rds_db_connect',
       'payments_rds_db_connect',
       'users_rds_db_connect',
@@ -124,6 +130,9 @@ describe('the default app', () => {
       'catalog_db_user_sql',
       'catalog_role_arn',
       'catalog_setup_sql',
+      'clickstream_role_arn',
+      'kafka_role_arn',
+      'landing_role_arn',
       'orders_db_address',
       'orders_db_port',
       'orders_db_user_sql',
@@ -230,7 +239,7 @@ describe('bad input', () => {
     [
       'a JSON array',
       '[]',
-      /^Error: bad\.json: \(top level\): expected a object, got array \[\]\nNothing was written\.\n$/,
+      /^Error: bad\.json: \(top level\): expected an object, got array \[\]\nNothing was written\.\n$/,
     ],
   ])('%s: exit 1, the config path in the message, no stack trace, cdktf.out untouched', (_what, content, message) => {
     const { dir, before } = goodSynth();

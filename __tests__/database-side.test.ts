@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import {
   CLICKPIPES_REGIONS,
@@ -8,6 +11,7 @@ import {
   clickPipesStaticIps,
   parseConfig,
   setupSqlStatements,
+  synthesize,
 } from '../lib';
 import { CLICKHOUSE_ROLE, blocks, synthStack } from './helpers';
 
@@ -313,4 +317,26 @@ describe('config rules of the database side', () => {
     expect(mariadb('10.5')).toEqual([]);
     expect(problemsOf({ type: 'rds-mysql', resourceId: undefined, create: { engineVersion: '8.0' } }, 1)).toEqual([]);
   });
+});
+
+test('a stack without RDS sources gets no clickpipes/ folder, and loses the one of an earlier synth', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-dbside-'));
+  try {
+    const config = parseConfig(EXAMPLE_CONFIG);
+    const [prod] = config.accounts;
+    synthesize({ ...config, accounts: [prod] }, { outdir, hcl: false });
+    expect(fs.readdirSync(path.join(outdir, 'stacks', 'prod', 'clickpipes')).sort()).toEqual([
+      'catalog.sql',
+      'orders.sql',
+      'payments.sql',
+      'sources.json',
+      'users.sql',
+    ]);
+    const streamsOnly = { ...prod, sources: prod.sources.filter((s) => s.type === 'kinesis') };
+    expect(streamsOnly.sources).toHaveLength(1);
+    synthesize({ ...config, accounts: [streamsOnly] }, { outdir, hcl: false });
+    expect(fs.readdirSync(path.join(outdir, 'stacks', 'prod'))).toEqual(['cdk.tf.json']);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 });

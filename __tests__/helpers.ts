@@ -41,3 +41,10 @@ export function addresses(section: Record<string, object>): string[] {
     .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
     .sort();
 }
+
+/** The statements of the one policy document whose Terraform name holds `part` (`kinesis_read`, `trust`). */
+export function statementsOf(synth: string, part: string): Block[] {
+  const found = Object.entries(policyDocuments(synth)).filter(([name]) => name.includes(part));
+  if (found.length !== 1) throw new Error(`expected one policy document named *${part}*, found ${found.length}`);
+  return found[0][1].statement;
+}

@@ -1,15 +1,12 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, Token } from 'cdktf';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
-import { ClickPipesAccessRole, ClickPipesAccessRoleProps } from './clickpipes-access-role';
+import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literal } from './clickpipes-access-role';
 import { cdcEngineVersionProblem, cdcPrerequisites } from './cdc-prerequisites';
 import { databaseUserSql } from './database-user-sql';
 import {
@@ -30,14 +27,7 @@ import {
   engineVersionProblem,
   postgresMajor,
 } from './engines';
-import {
-  accountIdProblem,
-  dbUserProblem,
-  partitionMismatchProblem,
-  partitionOf,
-  regionProblem,
-  resourceIdProblem,
-} from './validation';
+import { dbUserProblem, resourceIdProblem } from './validation';
 
 /** The database user ClickPipes logs in as, as the ClickPipes guide names it. */
 export const DEFAULT_DB_USER = 'clickpipes_iam_user';
@@ -91,16 +81,6 @@ export interface ClickPipesRdsIamAccessProps extends ClickPipesAccessRoleProps, 
    * @default unknown
    */
   readonly engineVersion?: string;
-  /**
-   * The AWS account ID of the database.
-   * @default the provider's account (`aws_caller_identity`)
-   */
-  readonly accountId?: string;
-  /**
-   * The region of the database; also gives the ARN partition.
-   * @default the provider's region (`aws_region`) and partition (`aws_partition`)
-   */
-  readonly region?: string;
   /**
    * Ingress on the database port from the ClickPipes static IPs of the ClickHouse service's
    * region ({@link ClickPipesNetworkAccess}).
@@ -311,13 +291,7 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       this.replicationParameterGroup = this.addReplicationParameters(plan.sameStack, info, plan.engineVersion!);
     }
 
-    const region = props.region ?? new DataAwsRegion(this, 'region').region;
-    const partition =
-      plan.literalRegion !== undefined
-        ? partitionOf(plan.literalRegion)
-        : new DataAwsPartition(this, 'partition').partition;
-    const accountId = props.accountId ?? new DataAwsCallerIdentity(this, 'account').accountId;
-    this.dbUserArn = `arn:${partition}:rds-db:${region}:${accountId}:dbuser:${this.resourceId}/${this.dbUser}`;
+    this.dbUserArn = `arn:${this.partition}:rds-db:${this.region}:${this.accountId}:dbuser:${this.resourceId}/${this.dbUser}`;
     this.addInlinePolicy('rds_db_connect', 'rds-db-connect', [
       { effect: 'Allow', actions: ['rds-db:connect'], resources: [this.dbUserArn] },
     ]);
@@ -378,7 +352,6 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       props.instance !== undefined
         ? props.instance.parameterGroupNameInput !== undefined
         : props.cluster?.dbClusterParameterGroupNameInput !== undefined;
-    const literal = (v: string | undefined) => (v === undefined || Token.isUnresolved(v) ? undefined : v);
     const engineVersion = literal(props.engineVersion ?? sameStack?.engineVersionInput);
     const problems: FieldProblem[] = rdsAccessProblems({
       engine: props.engine,
@@ -393,22 +366,12 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       networkAccess: props.networkAccess,
       databaseSecurityGroupIds: sameStack?.vpcSecurityGroupIdsInput,
     });
-    const accountId = literal(props.accountId);
-    const accountProblem = accountId === undefined ? undefined : accountIdProblem(accountId);
-    if (accountProblem) problems.push(['accountId', accountProblem]);
-    const literalRegion = literal(props.region);
-    const arn = literal(props.clickHouseIamRoleArn);
-    const regionProblems =
-      literalRegion === undefined
-        ? undefined
-        : (regionProblem(literalRegion) ?? (arn && partitionMismatchProblem(arn, literalRegion)));
-    if (regionProblems) problems.push(['region', regionProblems]);
     if (sameStack) {
       problems.push(
         ...ClickPipesRdsIamAccess.sameStackProblems(sameStack, props, pipeMode, engineVersion, hasOwnParameterGroup),
       );
     }
-    return { dbUser, pipeMode, sameStack, hasOwnParameterGroup, engineVersion, literalRegion, problems };
+    return { dbUser, pipeMode, sameStack, hasOwnParameterGroup, engineVersion, problems };
   }
 
   /** Checks a DB instance or cluster of this stack against the engine and the pipe mode. */

@@ -1,9 +1,12 @@
-import { AccountConfig } from './config';
-import { ENGINES, PipeMode, RdsEngine } from './engines';
+import { AccountConfig, RdsSourceConfig, SourceConfig } from './config';
+import { ENGINES, PipeMode, RDS_ENGINES, RdsEngine } from './engines';
 import { identifierOf } from './managed-database';
 import { DEFAULT_DB_PORTS } from './network-access';
 import { ClickPipesRdsIamAccess } from './rds-iam-access';
 import { setupSqlFile } from './setup-sql';
+
+const isRdsSource = (source: SourceConfig): source is RdsSourceConfig =>
+  (RDS_ENGINES as readonly string[]).includes(source.type);
 
 /** The folder of a stack's synthesized folder that holds the per-source files. */
 export const SOURCE_FILES_DIR = 'clickpipes';
@@ -33,14 +36,13 @@ export interface SourceConnectionInfo {
  * `clickpipes-connect` reads. Paths are relative to the stack folder; the content is the same on
  * every machine.
  */
-export function sourceFiles(
-  account: AccountConfig,
-  sources: Readonly<Record<string, ClickPipesRdsIamAccess>>,
-): Record<string, string> {
+export function sourceFiles(account: AccountConfig, sources: Readonly<Record<string, object>>): Record<string, string> {
   const files: Record<string, string> = {};
   const info: Record<string, SourceConnectionInfo> = {};
   for (const source of account.sources) {
     const access = sources[source.name];
+    // Kinesis, S3 and MSK sources have no database side.
+    if (!(access instanceof ClickPipesRdsIamAccess) || !isRdsSource(source)) continue;
     const sqlFile = `${SOURCE_FILES_DIR}/${source.name}.sql`;
     const notes = access.cdcPrerequisites.length
       ? ['What the database needs for CDC:', ...access.cdcPrerequisites.map((p) => `  - ${p}`)]
@@ -61,6 +63,7 @@ export function sourceFiles(
       setupSqlFile: sqlFile,
     };
   }
-  files[`${SOURCE_FILES_DIR}/${SOURCES_FILE}`] = JSON.stringify({ sources: info }, null, 2) + '\n';
+  if (Object.keys(info).length)
+    files[`${SOURCE_FILES_DIR}/${SOURCES_FILE}`] = JSON.stringify({ sources: info }, null, 2) + '\n';
   return files;
 }
