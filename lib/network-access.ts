@@ -43,27 +43,28 @@ export const DEFAULT_DB_PORTS = { postgres: 5432, mysql: 3306 } as const;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 
 /** The problems of network access options (the IP list's region and date, the group IDs, the port). */
-export function networkAccessProblems(o: ClickPipesNetworkAccessOptions, prefix = 'networkAccess'): FieldProblem[] {
+export function networkAccessProblems(o: ClickPipesNetworkAccessOptions, within = 'networkAccess'): FieldProblem[] {
   const problems: FieldProblem[] = [];
+  const prefix = within ? `${within}.` : '';
   const ips = clickPipesStaticIps(o.clickHouseRegion, o.serviceCreatedOn);
-  if (ips.problem) problems.push([`${prefix}.${ips.problem[0]}`, ips.problem[1]]);
+  if (ips.problem) problems.push([`${prefix}${ips.problem[0]}`, ips.problem[1]]);
   (o.securityGroupIds ?? []).forEach((id, n) => {
     if (!Token.isUnresolved(id) && !SECURITY_GROUP_ID.test(id)) {
       problems.push([
-        `${prefix}.securityGroupIds[${n}]`,
+        `${prefix}securityGroupIds[${n}]`,
         `${JSON.stringify(id)} is not a security group ID; expected one like "sg-0123456789abcdef0"`,
       ]);
     }
   });
   if (o.securityGroupIds?.length === 0) {
-    problems.push([`${prefix}.securityGroupIds`, "is empty; list the database's security groups"]);
+    problems.push([`${prefix}securityGroupIds`, "is empty; list the database's security groups"]);
   }
   if (
     o.port !== undefined &&
     !Token.isUnresolved(o.port) &&
     !(Number.isInteger(o.port) && o.port > 0 && o.port < 65536)
   ) {
-    problems.push([`${prefix}.port`, `${o.port} is not a TCP port; expected a whole number from 1 to 65535`]);
+    problems.push([`${prefix}port`, `${o.port} is not a TCP port; expected a whole number from 1 to 65535`]);
   }
   return problems;
 }
@@ -86,7 +87,7 @@ export class ClickPipesNetworkAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: ClickPipesNetworkAccessProps) {
     super(scope, id);
-    throwIfProblems(this.node.path, networkAccessProblems(props, 'props'));
+    throwIfProblems(this.node.path, networkAccessProblems(props, ''));
     const result = clickPipesStaticIps(props.clickHouseRegion, props.serviceCreatedOn);
     if (result.problem) throw new Error('unreachable: checked above');
     this.ips = result.ips;
