@@ -46,8 +46,18 @@ describe('committed JSON', () => {
       'manifest.json',
       'stacks/analytics/cdk.tf.json',
       'stacks/prod-eu-west-1/cdk.tf.json',
+      'stacks/prod-eu-west-1/clickpipes/orders-eu.sql',
+      'stacks/prod-eu-west-1/clickpipes/sources.json',
       'stacks/prod-us-east-1/cdk.tf.json',
+      'stacks/prod-us-east-1/clickpipes/orders.sql',
+      'stacks/prod-us-east-1/clickpipes/sources.json',
     ]);
+    // The source files of a stack of a region name that region.
+    expect(JSON.parse(files['stacks/prod-eu-west-1/clickpipes/sources.json']).sources['orders-eu']).toMatchObject({
+      engine: 'aurora-mysql',
+      region: 'eu-west-1',
+      dbUser: 'cp_orders',
+    });
     const other = tmp('another-folder-with-a-longer-name-');
     const { config } = loadConfig({ CLICKPIPES_CONFIG: YAML_EXAMPLE }, other);
     await exportStacks(config, { out: path.join(other, 'elsewhere', 'tf') });
@@ -75,6 +85,7 @@ describe('committed JSON', () => {
     fs.mkdirSync(path.join(copy, 'terraform', 'stacks', 'old'));
     fs.writeFileSync(path.join(copy, 'terraform', 'stacks', 'old', 'cdk.tf.json'), '{}');
     fs.rmSync(path.join(copy, 'terraform', 'stacks', 'prod-eu-west-1', 'cdk.tf.json'));
+    fs.writeFileSync(path.join(copy, 'terraform', 'stacks', 'prod-us-east-1', 'clickpipes', 'gone.sql'), '--');
     const stale = run(copy, ['export', '--out', 'terraform', '--check']);
     expect(stale.status).toBe(3);
     expect(stale.stdout).toBe('');
@@ -83,13 +94,18 @@ describe('committed JSON', () => {
         'terraform is not what clickpipes.config.yaml synthesizes (JSON):',
         '  analytics: differs: stacks/analytics/cdk.tf.json',
         '  prod-eu-west-1: missing: stacks/prod-eu-west-1/cdk.tf.json',
+        '  prod-us-east-1: extra: stacks/prod-us-east-1/clickpipes/gone.sql',
         '  old: extra: stacks/old/ is not a stack of the config',
         'Run `cdktf-clickpipes-aws export --out terraform` and commit the result.',
         '',
       ].join('\n'),
     );
     const { 'stacks/prod-eu-west-1/cdk.tf.json': _removed, ...kept } = before;
-    expect(tree(path.join(copy, 'terraform'))).toEqual({ ...kept, 'stacks/old/cdk.tf.json': '{}' });
+    expect(tree(path.join(copy, 'terraform'))).toEqual({
+      ...kept,
+      'stacks/old/cdk.tf.json': '{}',
+      'stacks/prod-us-east-1/clickpipes/gone.sql': '--',
+    });
 
     // Exporting again brings it up to date: the stale stack removed, Terraform's own files kept.
     fs.writeFileSync(path.join(copy, 'terraform', 'stacks', 'analytics', '.terraform.lock.hcl'), '# lock');
@@ -97,6 +113,9 @@ describe('committed JSON', () => {
     await exportStacks(changed, { out: path.join(copy, 'terraform') });
     expect(await checkExport(changed, { out: path.join(copy, 'terraform') })).toEqual([]);
     expect(fs.existsSync(path.join(copy, 'terraform', 'stacks', 'old'))).toBe(false);
+    expect(fs.existsSync(path.join(copy, 'terraform', 'stacks', 'prod-us-east-1', 'clickpipes', 'gone.sql'))).toBe(
+      false,
+    );
     expect(fs.existsSync(path.join(copy, 'terraform', 'stacks', 'analytics', '.terraform.lock.hcl'))).toBe(true);
   });
 

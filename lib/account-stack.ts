@@ -13,7 +13,7 @@ import {
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ClickHouseProvider, DataClickHouseService } from './clickhouse-provider';
 import { ClickPipesAccessRole } from './clickpipes-access-role';
-import { AccountConfig, ConfigDefaults, RdsSourceConfig } from './config';
+import { AccountConfig, ConfigDefaults, RdsSourceConfig, StackAccountConfig } from './config';
 import { ClickPipesInputError } from './errors';
 import { ClickPipesKinesisAccess } from './kinesis-access';
 import { ManagedDatabase, createManagedDatabase } from './managed-database';
@@ -60,8 +60,13 @@ export interface ClickPipesAccountStackProps {
 export class ClickPipesAccountStack extends TerraformStack {
   /** The access construct of each source, by source name. */
   public readonly sources: Readonly<Record<string, ClickPipesAccessRole>>;
-  /** What the stack was built from. */
+  /** What the stack was built from: the entry's stack, with what its sources inherit. */
   public readonly spec: StackSpec;
+  /**
+   * The account entry this stack was built from; for an entry with `regions`, the entry as if it
+   * named only this stack's region (`region` and its `sources`).
+   */
+  public readonly account: StackAccountConfig;
   private readonly logicalIds = new Map<string, string>();
   private readonly services = new Map<string, DataClickHouseService>();
   private clickHouseProvider?: ClickHouseProvider;
@@ -95,6 +100,8 @@ export class ClickPipesAccountStack extends TerraformStack {
       tagResources(this.node.children.slice(before), source.tags);
     }
     this.sources = sources;
+    const { regions: _regions, ...entry } = props.account;
+    this.account = { ...entry, region: spec.region, sources: spec.sources.map((s) => s.source) };
   }
 
   /** The construct of one source of the config. */
@@ -164,6 +171,11 @@ export class ClickPipesAccountStack extends TerraformStack {
       pipeMode: source.pipeMode,
       iamAuthForReplication: source.iamAuthForReplication,
       engineVersion: source.engineVersion,
+      schemas: source.schemas,
+      tables: source.tables,
+      publication: source.publication,
+      binlogRetentionHours: source.binlogRetentionHours,
+      networkAccess: source.networkAccess,
     });
   }
 

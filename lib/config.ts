@@ -3,6 +3,7 @@ import { ENGINES, PIPE_MODES, RDS_ENGINES } from './engines';
 import { ClickPipesInputError, FieldProblem } from './errors';
 import { managedDatabaseProblems } from './managed-database';
 import { DEFAULT_DB_USER, RdsDatabaseForm, rdsAccessProblems } from './rds-iam-access';
+import { databaseSideConfigFields } from './database-side-config';
 import { kinesisAccessProblems } from './kinesis-access';
 import { mskAccessProblems } from './msk-access';
 import { s3AccessProblems } from './s3-access';
@@ -271,6 +272,7 @@ const rdsSource = z
       .meta({ description: 'Engine version of an existing database (checks that CDC is possible).' }),
     roleName,
     ...sourceInheritable,
+    ...databaseSideConfigFields,
   })
   .superRefine((source, ctx) => {
     oneTrust(source, ctx);
@@ -320,6 +322,9 @@ const rdsSource = z
         : source.engineVersion,
       managedParameters: source.create !== undefined,
       formNames: { instance: 'create', cluster: 'create' },
+      grants: source,
+      networkAccess: source.networkAccess,
+      databaseSecurityGroupIds: source.create?.vpcSecurityGroupIds,
     }).forEach(report);
   });
 
@@ -466,6 +471,11 @@ export const configSchema = z
 export type ClickPipesConfig = z.infer<typeof configSchema>;
 export type AccountConfig = ClickPipesConfig['accounts'][number];
 export type RegionConfig = NonNullable<AccountConfig['regions']>[number];
+/** An account entry as one stack sees it: one region and its sources (an entry with `regions`, narrowed). */
+export type StackAccountConfig = Omit<AccountConfig, 'regions' | 'region' | 'sources'> & {
+  readonly region: string;
+  readonly sources: SourceConfig[];
+};
 export type SourceConfig = RegionConfig['sources'][number];
 export type BackendConfig = NonNullable<ClickPipesConfig['backend']>;
 export type ClickHouseServiceConfig = NonNullable<ClickPipesConfig['clickHouseService']>;

@@ -13,7 +13,13 @@ export const EXAMPLE_CONFIG: ClickPipesConfig = {
       accountId: '123456789012',
       region: 'us-east-1',
       sources: [
-        { name: 'orders', type: 'rds-postgres', dbInstanceIdentifier: 'orders-prod' },
+        {
+          name: 'orders',
+          type: 'rds-postgres',
+          dbInstanceIdentifier: 'orders-prod',
+          schemas: ['public', 'sales'],
+          networkAccess: { clickHouseRegion: 'us-east-1', securityGroupIds: ['sg-0123456789abcdef0'] },
+        },
         {
           name: 'users',
           type: 'aurora-mysql',

@@ -87,26 +87,40 @@ const dirs = (dir: string) =>
         .sort()
     : [];
 
+/** The files below `dir` (itself a file, or a folder), as POSIX paths relative to `base`, sorted. */
+function filesBelow(base: string, dir: string): string[] {
+  const full = path.join(base, dir);
+  if (!fs.existsSync(full)) return [];
+  if (!fs.statSync(full).isDirectory()) return [dir];
+  return fs
+    .readdirSync(full)
+    .sort()
+    .flatMap((e) => filesBelow(base, path.posix.join(dir, e)));
+}
+
 function compare(fresh: string, committed: string): StaleFile[] {
   const stale: StaleFile[] = [];
-  const check = (file: string, stack?: string) => {
-    const before = readIfFile(path.join(committed, file));
-    if (before === undefined) stale.push({ stack, file, problem: 'missing' });
-    else if (!before.equals(fs.readFileSync(path.join(fresh, file)))) stale.push({ stack, file, problem: 'differs' });
-  };
   const freshStacks = dirs(path.join(fresh, 'stacks'));
   for (const stack of freshStacks) {
-    const written = fs.readdirSync(path.join(fresh, 'stacks', stack)).sort();
-    for (const file of written) check(path.posix.join('stacks', stack, file), stack);
-    for (const file of GENERATED_STACK_FILES.filter((f) => !written.includes(f))) {
-      if (readIfFile(path.join(committed, 'stacks', stack, file)))
-        stale.push({ stack, file: path.posix.join('stacks', stack, file), problem: 'extra' });
+    const folder = path.posix.join('stacks', stack);
+    const written = filesBelow(fresh, folder);
+    for (const file of written) {
+      const before = readIfFile(path.join(committed, file));
+      if (before === undefined) stale.push({ stack, file, problem: 'missing' });
+      else if (!before.equals(fs.readFileSync(path.join(fresh, file)))) stale.push({ stack, file, problem: 'differs' });
+    }
+    // Generated files (and files in generated folders) that this synth no longer writes.
+    for (const file of GENERATED_STACK_FILES.flatMap((f) => filesBelow(committed, path.posix.join(folder, f)))) {
+      if (!written.includes(file)) stale.push({ stack, file, problem: 'extra' });
     }
   }
   for (const stack of dirs(path.join(committed, 'stacks')).filter((s) => !freshStacks.includes(s))) {
     stale.push({ stack, file: `stacks/${stack}/`, problem: 'extra' });
   }
-  check('manifest.json');
+  const manifest = readIfFile(path.join(committed, 'manifest.json'));
+  if (manifest === undefined) stale.push({ file: 'manifest.json', problem: 'missing' });
+  else if (!manifest.equals(fs.readFileSync(path.join(fresh, 'manifest.json'))))
+    stale.push({ file: 'manifest.json', problem: 'differs' });
   return stale;
 }
 

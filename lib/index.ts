@@ -17,3 +17,8 @@ export * from './clickhouse-provider';
 export * from './config-file';
 export * from './export';
 export * from './hcl-format';
+export * from './setup-sql';
+export * from './cdc-prerequisites';
+export * from './static-ips';
+export * from './network-access';
+export * from './source-files';

@@ -381,3 +381,27 @@ export function kmsKeyArnProblem(arn: string): string | undefined {
     ? undefined
     : `${show(arn)} is not a KMS key ARN; expected "arn:aws:kms:REGION:ACCOUNT:key/KEY_ID" or "arn:aws:kms:REGION:ACCOUNT:alias/NAME"`;
 }
+/**
+ * A schema, database, table or publication name as the SQL of this library quotes it. Quoting
+ * keeps every character, so only what the database itself refuses is a problem: an empty name,
+ * control characters, names longer than PostgreSQL's 63 bytes (it would cut them silently) or
+ * MySQL's 64 characters, a trailing space and characters beyond U+FFFF (MySQL, MariaDB).
+ */
+export function sqlIdentifierProblem(name: string, dialect: 'postgres' | 'mysql'): string | undefined {
+  if (name.length === 0) return 'is empty; expected a name';
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    return `${show(name)} holds a control character; expected printable characters`;
+  if (dialect === 'postgres') {
+    const bytes = Buffer.byteLength(name, 'utf8');
+    return bytes > 63
+      ? `${show(name)} has ${bytes} bytes in UTF-8; PostgreSQL names have at most 63 (it would cut the rest off)`
+      : undefined;
+  }
+  if ([...name].length > 64)
+    return `${show(name)} has ${[...name].length} characters; MySQL/MariaDB names have at most 64`;
+  if (name.endsWith(' ')) return `${show(name)} ends with a space, which MySQL/MariaDB names cannot`;
+  if ([...name].some((c) => c.codePointAt(0)! > 0xffff)) {
+    return `${show(name)} holds a character beyond U+FFFF, which MySQL/MariaDB names cannot`;
+  }
+  return undefined;
+}
