@@ -282,6 +282,12 @@ const rows: [string, (c: Json) => void, string, RegExp][] = [
     /stacks "prod-us-east-1" and "prod-eu-west-1" would share one state \(s3:\/\/acme-state\/clickpipes\.tfstate\); put \{stack\} in it/,
   ],
   [
+    'a state role that is not a role',
+    (c) => (c.backend = { type: 's3', bucket: 'acme-state', assumeRoleArn: 'arn:aws:iam::123456789012:user/x' }),
+    'backend.assumeRoleArn',
+    /is not an IAM role ARN; expected the role Terraform assumes for the state bucket/,
+  ],
+  [
     'a KMS key with encryption off',
     (c) =>
       (c.backend = {

@@ -19,6 +19,7 @@ import {
   s3BucketNameProblem,
   sessionNameProblem,
   stateKeyProblem,
+  stateRoleArnProblem,
   tagKeyProblem,
   tagValueProblem,
   dbIdentifierProblem,
@@ -70,7 +71,7 @@ const tags = z
   })
   .meta({ description: 'AWS tags, key to value.' });
 
-/** Where the roles' trusted principal, the DB user and tags can be given: top level, account entry, source. */
+/** What the top level, an account entry and a source can each set: the trusted ClickHouse role, and tags. */
 const inheritable = (where: string) => ({
   clickHouseIamRoleArn: clickHouseIamRoleArn.optional(),
   clickHouseService: clickHouseService.optional(),
@@ -123,7 +124,7 @@ const s3Backend = z
     encrypt: z.boolean().optional().meta({ description: 'Server-side encryption of the state. Default: true.' }),
     kmsKeyId: checked(kmsKeyArnProblem, 'KMS key (or alias) ARN for the state encryption.').optional(),
     assumeRoleArn: checked(
-      clickHouseIamRoleArnProblem,
+      stateRoleArnProblem,
       'A role to assume for the state bucket (assume_role.role_arn).',
     ).optional(),
   })

@@ -405,3 +405,10 @@ export function sqlIdentifierProblem(name: string, dialect: 'postgres' | 'mysql'
   }
   return undefined;
 }
+
+/** A role the S3 backend assumes for the state bucket. */
+export function stateRoleArnProblem(arn: string): string | undefined {
+  return parseRoleArn(arn)
+    ? undefined
+    : `${show(arn)} is not an IAM role ARN; expected the role Terraform assumes for the state bucket, like "arn:aws:iam::123456789012:role/terraform-state"`;
+}
