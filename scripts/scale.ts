@@ -155,6 +155,7 @@ function synthRaw(stacks: number, outdir: string): void {
       new TerraformOutput(stack, `${s.name}_role_arn`, { value: role.arn });
       if ('resourceId' in s) {
         new TerraformOutput(stack, `${s.name}_db_user_sql`, { value: 'CREATE USER clickpipes_iam_user;' });
+        new TerraformOutput(stack, `${s.name}_setup_sql`, { value: 'CREATE USER clickpipes_iam_user; GRANT …;' });
       }
     }
   }
