@@ -19,7 +19,7 @@ import {
   parseConfig,
   synthesize,
 } from '../lib';
-import { addresses } from './helpers';
+import { addresses, recordSynth } from './helpers';
 
 const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
 const tmpDirs: string[] = [];
@@ -317,12 +317,14 @@ describe('databases the stack creates (config "create")', () => {
   const stackOf = (config: ClickPipesConfig) => {
     const app = Testing.app();
     const parsed = parseConfig(config);
-    return Testing.synth(
-      new ClickPipesAccountStack(app, {
-        clickHouseIamRoleArn: parsed.clickHouseIamRoleArn,
-        account: parsed.accounts[0],
-      }),
-      true,
+    return recordSynth(
+      Testing.synth(
+        new ClickPipesAccountStack(app, {
+          clickHouseIamRoleArn: parsed.clickHouseIamRoleArn,
+          account: parsed.accounts[0],
+        }),
+        true,
+      ),
     );
   };
   const config = (source: Record<string, unknown>): ClickPipesConfig =>

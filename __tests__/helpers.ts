@@ -1,13 +1,34 @@
 import { Construct } from 'constructs';
 import { Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { expectCatalogValid } from './verify/catalog';
 
-/** Terraform JSON of a stack built by `build`, with an `aws` provider for us-east-1. */
+/** The stacks synthesized during the current test (on globalThis: setup.ts and the test share it). */
+const recorded: string[] = ((globalThis as { __cpaRecordedSynths?: string[] }).__cpaRecordedSynths ??= []);
+
+/**
+ * Marks a synthesized stack (Terraform JSON) for the IAM catalog check that runs after the
+ * test (setup.ts), and returns it.
+ */
+export function recordSynth(synth: string): string {
+  recorded.push(synth);
+  return synth;
+}
+
+/** Checks the stacks recorded during the test against the IAM catalog (see verify/catalog.ts). */
+export async function checkRecordedSynths(): Promise<void> {
+  const synths = recorded.splice(0);
+  for (const synth of synths) await expectCatalogValid(synth, 'a stack this test synthesized');
+}
+
+/** Terraform JSON of a stack built by `build`, with an `aws` provider for us-east-1; checked against the IAM catalog after the test. */
 export function synthStack(build: (scope: Construct) => void): string {
-  return Testing.synthScope((scope) => {
-    new AwsProvider(scope, 'aws', { region: 'us-east-1' });
-    build(scope);
-  });
+  return recordSynth(
+    Testing.synthScope((scope) => {
+      new AwsProvider(scope, 'aws', { region: 'us-east-1' });
+      build(scope);
+    }),
+  );
 }
 
 type Block = Record<string, unknown>;
