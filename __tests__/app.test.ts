@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -18,12 +17,11 @@ import {
   parseConfig,
   synthesize,
 } from '../lib';
-import { addresses, recordSynth } from './helpers';
+import { MAIN, addresses, recordSynth, runApp, tree } from './helpers';
 import { expectCatalogValid } from './verify/catalog';
 import { GOV_CONFIG, LITERAL_CONFIG, MATRIX_CONFIG } from './verify/configs';
 import { comparableHcl, comparableTerraform } from './verify/hcl';
 
-const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
 const tmpDirs: string[] = [];
 
 function tmp(prefix = 'cpa-'): string {
@@ -37,30 +35,6 @@ beforeAll(() => {
   if (!fs.existsSync(MAIN))
     throw new Error('dist/main.js is missing: run `npm test` (it builds first) or `npm run build`');
 });
-
-/** Runs the compiled app in `cwd`. */
-function runApp(cwd: string, env: Record<string, string> = {}, args: string[] = []) {
-  const baseEnv = { ...process.env };
-  delete baseEnv.CLICKPIPES_CONFIG;
-  delete baseEnv.CDKTF_OUTDIR;
-  delete baseEnv.SYNTH_HCL_OUTPUT;
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, env: { ...baseEnv, ...env }, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Every file below `dir`, relative path → content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out;
-}
 
 /** The default app's cdktf.out, synthesized once by the real app for the whole file. */
 let defaultOut: string;
@@ -191,42 +165,6 @@ describe('bad input', () => {
     const dir = withDefaultOut();
     return { dir, before: tree(path.join(dir, 'cdktf.out')) };
   }
-
-  const badConfig = JSON.stringify({
-    clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
-    accounts: [
-      {
-        name: 'prod',
-        accountId: '1234',
-        region: 'us-east-1',
-        sources: [{ name: 'orders', type: 'aurora-postgres', resourceId: 'db-ABCDEFGHIJKLMNOP', pipeMode: 'cdc' }],
-      },
-    ],
-  });
-
-  test.each([
-    [
-      'a bad config',
-      badConfig,
-      /^Error: 3 problems:\n {2}- bad\.json: accounts\[0\]\.accountId: "1234" is not an AWS account ID; expected exactly 12 digits.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.resourceId: .*is a DB instance resource ID.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.pipeMode: "cdc" over IAM authentication on PostgreSQL needs .*\nNothing was written\.\n$/,
-    ],
-    ['a file that is not JSON', '{ "accounts": [ }', /^Error: bad\.json: not valid JSON: .+\nNothing was written\.\n$/],
-    [
-      'a JSON array',
-      '[]',
-      /^Error: bad\.json: \(top level\): expected a object, got array \[\]\nNothing was written\.\n$/,
-    ],
-  ])('%s: exit 1, the config path in the message, no stack trace, cdktf.out untouched', (_what, content, message) => {
-    const { dir, before } = goodSynth();
-    writeConfig(dir, content, 'bad.json');
-    const r = runApp(dir, { CLICKPIPES_CONFIG: 'bad.json' });
-    expect(r.status).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
-    expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
-    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.cdktf.out'))).toEqual([]);
-  });
 
   test('a config file that does not exist', () => {
     const { dir, before } = goodSynth();

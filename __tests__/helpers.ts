@@ -1,3 +1,6 @@
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Construct } from 'constructs';
 import { Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -61,4 +64,56 @@ export function addresses(section: Record<string, object>): string[] {
   return Object.entries(section)
     .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
     .sort();
+}
+
+/** The compiled app (`npm test` builds it first). */
+export const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
+
+/** Runs the compiled app in `cwd`. */
+export function runApp(cwd: string, env: Record<string, string> = {}, args: string[] = []): AppRun {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, env: appEnv(env), encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The outcome of a run of the app. */
+export interface AppRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The test process's environment without the app's own variables, plus `env`. */
+function appEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const baseEnv = { ...process.env };
+  delete baseEnv.CLICKPIPES_CONFIG;
+  delete baseEnv.CDKTF_OUTDIR;
+  delete baseEnv.SYNTH_HCL_OUTPUT;
+  return { ...baseEnv, ...env };
+}
+
+/** {@link runApp} without blocking, so that several runs can overlap. */
+export function runAppAsync(cwd: string, env: Record<string, string> = {}): Promise<AppRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN], { cwd, env: appEnv(env) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Every file below `dir`, relative path → content. */
+export function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
 }
