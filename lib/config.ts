@@ -223,12 +223,18 @@ export type ClickPipesConfig = z.infer<typeof configSchema>;
 export type AccountConfig = ClickPipesConfig['accounts'][number];
 export type RdsSourceConfig = AccountConfig['sources'][number];
 
-/** `accounts[0].sources[1].resourceId` from a zod path. */
+/**
+ * `accounts[0].sources[1].resourceId` from a zod path. A key that is not a plain name (an empty
+ * one, one with a space or a dot) is written quoted, `sources[0]["a b"]`, so that the path stays
+ * unambiguous.
+ */
 function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
-    '',
-  );
+  return path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    const name = String(key);
+    if (!/^[A-Za-z_$][\w$]*$/.test(name)) return `${text}[${JSON.stringify(name)}]`;
+    return text ? `${text}.${name}` : name;
+  }, '');
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -246,11 +252,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const value = valueAt(input, issue.path);
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const prefix = pathText(issue.path);
       return issue.keys
         .map(
           (k) =>
-            `${prefix ? prefix + '.' : ''}${k}: unknown field; check its spelling against the schema (schema/clickpipes.config.schema.json)`,
+            `${pathText([...issue.path, k])}: unknown field; check its spelling against the schema (schema/clickpipes.config.schema.json)`,
         )
         .join('\n');
     }

@@ -289,6 +289,12 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
     'accounts[0].sources[0].dbInstanceIdentifer',
     /unknown field; check its spelling/,
   ],
+  [
+    'a field with a name that is no name',
+    (c) => (src(c)['db user'] = 'x'),
+    'accounts[0].sources[0]["db user"]',
+    /unknown field; check its spelling/,
+  ],
   ['no sources', (c) => (c.accounts[0].sources = []), 'accounts[0].sources', /list at least one source/],
   ['no accounts', (c) => (c.accounts = []), 'accounts', /list at least one account/],
 ];
