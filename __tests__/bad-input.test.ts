@@ -1,13 +1,18 @@
 /**
  * The bad-input matrix, end to end: every row of verify/bad-configs.ts (one per malformed field
- * and per refused combination), and malformed files, given to the compiled app over a good
- * cdktf.out. Each must exit 1 with the config path and the expected form in the message, without
- * a stack trace, and leave cdktf.out byte for byte as it was.
+ * and per refused combination), and malformed files, given to the app over a good cdktf.out.
+ * Each must exit 1 with the config path and the expected form in the message, without a stack
+ * trace, and leave cdktf.out byte for byte as it was.
+ *
+ * Every row runs through the app's `main` in-process (a Node.js process of the app costs half a
+ * second of CPU, loading cdktf); a sample of rows also runs as the real process, which must
+ * print the same bytes and exit with the same code.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXAMPLE_CONFIG, parseConfig, synthesize } from '../lib';
+import { main } from '../main';
 import { AppRun, MAIN, runAppAsync, tree } from './helpers';
 import { BAD_CONFIG_ROWS, Config, valid } from './verify/bad-configs';
 import { count } from './verify/counts';
@@ -24,37 +29,58 @@ const ROWS: [string, string, string, RegExp][] = [
   ['a JSON array', '[]', '(top level)', /^expected a object, got array \[\]$/],
 ];
 
-/** How many runs of the app overlap: each is a Node.js process loading cdktf, about half a second of CPU. */
-const PARALLEL_RUNS = 2;
+/** The rows that also run as a process of the app: a field, two combinations, an unknown field, the files. */
+const AS_PROCESS = [
+  'account ID of 11 digits',
+  'two ways to name the database',
+  'the same role name twice in one AWS account',
+  'misspelt field',
+  'a file that is not JSON',
+  'an empty file',
+  'a JSON array',
+];
 
 let base: string;
 let before: Record<string, string>;
-const runs = new Map<string, AppRun>();
 const dirOf = (what: string) => path.join(base, what.replace(/[^A-Za-z0-9]+/g, '-'));
 
-beforeAll(async () => {
-  if (!fs.existsSync(MAIN))
-    throw new Error('dist/main.js is missing: run `npm test` (it builds first) or `npm run build`');
+beforeAll(() => {
   base = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-bad-input-'));
   synthesize(parseConfig(EXAMPLE_CONFIG), { outdir: path.join(base, 'good', 'cdktf.out') });
   before = tree(path.join(base, 'good', 'cdktf.out'));
-  const queue = [...ROWS];
-  const worker = async () => {
-    for (let row = queue.shift(); row; row = queue.shift()) {
-      const [what, content] = row;
-      fs.cpSync(path.join(base, 'good'), dirOf(what), { recursive: true });
-      fs.writeFileSync(path.join(dirOf(what), 'bad.json'), content);
-      runs.set(what, await runAppAsync(dirOf(what), { CLICKPIPES_CONFIG: 'bad.json' }));
-    }
-  };
-  await Promise.all(Array.from({ length: PARALLEL_RUNS }, worker));
-}, 180_000);
+});
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
+
+/** A folder holding the good cdktf.out and `bad.json` with `content`. */
+function badFolder(what: string, content: string): string {
+  const dir = dirOf(what);
+  fs.cpSync(path.join(base, 'good'), dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'bad.json'), content);
+  return dir;
+}
+
+/** Runs `main` in-process in `dir`, the config named by CLICKPIPES_CONFIG. */
+function runInProcess(dir: string): AppRun {
+  let stdout = '';
+  let stderr = '';
+  const status = main([], {
+    env: { CLICKPIPES_CONFIG: 'bad.json' },
+    cwd: dir,
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+  });
+  return { status, stdout, stderr };
+}
+
+const inProcess = new Map<string, AppRun>();
 
 test.each(ROWS)(
   '%s: exit 1, the path and the expected form, no stack trace, cdktf.out untouched',
-  (what, _c, where, expected) => {
-    const r = runs.get(what)!;
+  (what, content, where, expected) => {
+    const dir = badFolder(what, content);
+    // A crash (anything but a user error) would throw here, with its stack trace.
+    const r = runInProcess(dir);
+    inProcess.set(what, r);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^Error: [\s\S]*\nNothing was written\.\n$/);
@@ -69,8 +95,33 @@ test.each(ROWS)(
     if (!problems.some((p) => expected.test(p))) {
       throw new Error(`no problem at ${where || 'the file'} matches ${expected}:\n${r.stderr}`);
     }
-    expect(tree(path.join(dirOf(what), 'cdktf.out'))).toEqual(before);
-    expect(fs.readdirSync(dirOf(what)).filter((f) => f.startsWith('.cdktf.out'))).toEqual([]);
+    expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.cdktf.out'))).toEqual([]);
     count('bad-input rows');
   },
 );
+
+describe('as a process of the app', () => {
+  const runs = new Map<string, AppRun>();
+  beforeAll(async () => {
+    if (!fs.existsSync(MAIN))
+      throw new Error('dist/main.js is missing: run `npm test` (it builds first) or `npm run build`');
+    // Two at a time: each loads cdktf.
+    const queue = [...AS_PROCESS];
+    const worker = async () => {
+      for (let what = queue.shift(); what; what = queue.shift()) {
+        const [, content] = ROWS.find(([w]) => w === what)!;
+        const dir = badFolder(`process ${what}`, content);
+        runs.set(what, await runAppAsync(dir, { CLICKPIPES_CONFIG: 'bad.json' }));
+        expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+  }, 120_000);
+
+  test.each(AS_PROCESS)('%s: the same exit code and bytes as in-process', (what) => {
+    const [, content] = ROWS.find(([w]) => w === what)!;
+    const expected = inProcess.get(what) ?? runInProcess(badFolder(`again ${what}`, content));
+    expect(runs.get(what)).toEqual(expected);
+  });
+});
