@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { expectCatalogValid } from './verify/catalog';
+import { ProcessRun, runProcess } from './verify/run-process';
 
 /** The stacks synthesized during the current test (on globalThis: setup.ts and the test share it). */
 const recorded: string[] = ((globalThis as { __cpaRecordedSynths?: string[] }).__cpaRecordedSynths ??= []);
@@ -76,11 +77,7 @@ export function runApp(cwd: string, env: Record<string, string> = {}, args: stri
 }
 
 /** The outcome of a run of the app. */
-export interface AppRun {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type AppRun = ProcessRun;
 
 /** The test process's environment without the app's own variables, plus `env`. */
 function appEnv(env: Record<string, string>): NodeJS.ProcessEnv {
@@ -93,15 +90,7 @@ function appEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** {@link runApp} without blocking, so that several runs can overlap. */
 export function runAppAsync(cwd: string, env: Record<string, string> = {}): Promise<AppRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN], { cwd, env: appEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [MAIN], { cwd, env: appEnv(env) });
 }
 
 /** Every file below `dir`, relative path → content. */

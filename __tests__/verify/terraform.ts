@@ -21,9 +21,10 @@
  * (they need no API call); `aws_caller_identity` calls STS and fails, as do the database
  * look-ups (`aws_db_instance`, `aws_rds_cluster`): stacks using them are validated, not planned.
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ProcessRun, runProcess } from './run-process';
 
 export type TerraformAvailability =
   | { readonly ok: true; readonly pluginDir: string; readonly awsVersion: string }
@@ -104,16 +105,8 @@ export class TerraformRoot {
   }
 
   /** Runs `terraform <args>` in the root; resolves with its exit code and output. */
-  run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn('terraform', args, { cwd: this.dir, env: terraformEnv() });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('error', reject);
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
+  run(args: string[]): Promise<ProcessRun> {
+    return runProcess('terraform', args, { cwd: this.dir, env: terraformEnv() });
   }
 
   async init(): Promise<void> {
