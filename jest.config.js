@@ -11,6 +11,8 @@ module.exports = {
   // suite and cannot use TypeScript 7, which has no JavaScript compiler API.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
+  // PostgreSQL and MariaDB for the SQL tests, started once per run (scripts/test-databases.sh).
+  globalSetup: '<rootDir>/scripts/jest-global-setup.js',
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.js'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/cdktf.out/'],
 };

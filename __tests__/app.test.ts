@@ -67,7 +67,16 @@ describe('the default app', () => {
     expect(Object.keys(files).sort()).toEqual([
       'manifest.json',
       'stacks/analytics/cdk.tf.json',
+      'stacks/analytics/clickpipes/events.sql',
+      'stacks/analytics/clickpipes/metrics.sql',
+      'stacks/analytics/clickpipes/reports.sql',
+      'stacks/analytics/clickpipes/sources.json',
       'stacks/prod/cdk.tf.json',
+      'stacks/prod/clickpipes/catalog.sql',
+      'stacks/prod/clickpipes/orders.sql',
+      'stacks/prod/clickpipes/payments.sql',
+      'stacks/prod/clickpipes/sources.json',
+      'stacks/prod/clickpipes/users.sql',
     ]);
     expect(Object.keys(JSON.parse(files['manifest.json']).stacks)).toEqual(['analytics', 'prod']);
   });
@@ -76,25 +85,45 @@ describe('the default app', () => {
     const prod = JSON.parse(files['stacks/prod/cdk.tf.json']);
     expect(Object.keys(prod.resource.aws_iam_role).sort()).toEqual([
       'catalog_role',
+      'clickstream_role',
+      'kafka_role',
+      'landing_role',
       'orders_role',
       'payments_role',
       'users_role',
     ]);
     expect(Object.keys(prod.resource.aws_iam_role_policy).sort()).toEqual([
       'catalog_rds_db_connect',
+      'clickstream_kinesis_read',
+      'kafka_msk_read',
+      'landing_s3_read',
       'orders_rds_db_connect',
       'payments_rds_db_connect',
       'users_rds_db_connect',
     ]);
     expect(Object.keys(prod.output).sort()).toEqual([
+      'catalog_cdc_prerequisites',
       'catalog_db_user_sql',
       'catalog_role_arn',
+      'catalog_setup_sql',
+      'clickstream_role_arn',
+      'kafka_role_arn',
+      'landing_role_arn',
+      'orders_db_address',
+      'orders_db_port',
       'orders_db_user_sql',
       'orders_role_arn',
+      'orders_setup_sql',
+      'payments_cdc_prerequisites',
+      'payments_db_address',
+      'payments_db_port',
       'payments_db_user_sql',
       'payments_role_arn',
+      'payments_setup_sql',
+      'users_cdc_prerequisites',
       'users_db_user_sql',
       'users_role_arn',
+      'users_setup_sql',
     ]);
     expect(prod.data.aws_db_instance.orders_db_instance.db_instance_identifier).toBe('orders-prod');
     expect(prod.data.aws_rds_cluster.payments_db_cluster.cluster_identifier).toBe('payments-prod');
@@ -146,7 +175,11 @@ describe('where the config comes from', () => {
     const r = runApp(dir);
     expect(r.stdout).toBe('Synthesized 1 stack(s) from clickpipes.config.json: solo\n');
     const stacks = tree(path.join(dir, 'cdktf.out', 'stacks'));
-    expect(Object.keys(stacks)).toEqual(['solo/cdk.tf.json']);
+    expect(Object.keys(stacks).sort()).toEqual([
+      'solo/cdk.tf.json',
+      'solo/clickpipes/orders.sql',
+      'solo/clickpipes/sources.json',
+    ]);
     await expectCatalogValid(stacks['solo/cdk.tf.json'], 'stack solo');
   });
 
@@ -206,9 +239,23 @@ describe('output folder upkeep', () => {
     fs.writeFileSync(path.join(prod, '.terraform.lock.hcl'), '# lock');
     const config = parseConfig(EXAMPLE_CONFIG);
     expect(synthesize(config, { outdir, hcl: true })).toEqual(['prod', 'analytics']);
-    expect(fs.readdirSync(prod).sort()).toEqual(['.terraform', '.terraform.lock.hcl', 'cdk.tf', 'metadata.json']);
-    expect(synthesize({ ...config, accounts: [config.accounts[0]] }, { outdir, hcl: false })).toEqual(['prod']);
-    expect(fs.readdirSync(prod).sort()).toEqual(['.terraform', '.terraform.lock.hcl', 'cdk.tf.json']);
+    expect(fs.readdirSync(prod).sort()).toEqual([
+      '.terraform',
+      '.terraform.lock.hcl',
+      'cdk.tf',
+      'clickpipes',
+      'metadata.json',
+    ]);
+    // A source removed from the config takes its setup SQL file with it.
+    const prodOnly = { ...config.accounts[0], sources: config.accounts[0].sources.slice(1) };
+    expect(synthesize({ ...config, accounts: [prodOnly] }, { outdir, hcl: false })).toEqual(['prod']);
+    expect(fs.readdirSync(prod).sort()).toEqual(['.terraform', '.terraform.lock.hcl', 'cdk.tf.json', 'clickpipes']);
+    expect(fs.readdirSync(path.join(prod, 'clickpipes')).sort()).toEqual([
+      'catalog.sql',
+      'payments.sql',
+      'sources.json',
+      'users.sql',
+    ]);
     expect(fs.readdirSync(path.join(outdir, 'stacks'))).toEqual(['prod']);
     expect(fs.readdirSync(path.dirname(outdir))).toEqual(['cdktf.out']);
   });
@@ -226,8 +273,17 @@ describe('HCL output', () => {
     expect(Object.keys(tree(hclOut)).sort()).toEqual([
       'manifest.json',
       'stacks/analytics/cdk.tf',
+      'stacks/analytics/clickpipes/events.sql',
+      'stacks/analytics/clickpipes/metrics.sql',
+      'stacks/analytics/clickpipes/reports.sql',
+      'stacks/analytics/clickpipes/sources.json',
       'stacks/analytics/metadata.json',
       'stacks/prod/cdk.tf',
+      'stacks/prod/clickpipes/catalog.sql',
+      'stacks/prod/clickpipes/orders.sql',
+      'stacks/prod/clickpipes/payments.sql',
+      'stacks/prod/clickpipes/sources.json',
+      'stacks/prod/clickpipes/users.sql',
       'stacks/prod/metadata.json',
     ]);
   });

@@ -26,7 +26,23 @@ const ROWS: [string, string, string, RegExp][] = [
   }),
   ['a file that is not JSON', '{ "accounts": [ }', '', /^not valid JSON: .+/],
   ['an empty file', '', '', /^not valid JSON: /],
-  ['a JSON array', '[]', '(top level)', /^expected a object, got array \[\]$/],
+  ['a JSON array', '[]', '(top level)', /^expected an object, got array \[\]$/],
+  [
+    'several problems at once',
+    JSON.stringify({
+      clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
+      accounts: [
+        {
+          name: 'prod',
+          accountId: '1234',
+          region: 'us-east-1',
+          sources: [{ name: 'orders', type: 'aurora-postgres', resourceId: 'db-ABCDEFGHIJKLMNOP', pipeMode: 'cdc' }],
+        },
+      ],
+    }),
+    'accounts[0].sources[0].resourceId',
+    /is a DB instance resource ID, but Aurora IAM authentication is granted on the cluster/,
+  ],
 ];
 
 /** The rows that also run as a process of the app: a field, two combinations, an unknown field, the files. */
@@ -38,6 +54,7 @@ const AS_PROCESS = [
   'a file that is not JSON',
   'an empty file',
   'a JSON array',
+  'several problems at once',
 ];
 
 let base: string;

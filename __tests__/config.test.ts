@@ -26,10 +26,13 @@ test('the valid config and the embedded example parse', () => {
     'aurora-mysql',
     'aurora-postgres',
     'aurora-postgres',
+    'kinesis',
+    'msk',
     'rds-mariadb',
     'rds-mysql',
     'rds-postgres',
     'rds-postgres',
+    's3',
   ]);
 });
 
@@ -59,11 +62,21 @@ test('the published JSON Schema is the one the config schema generates', () => {
   );
   const schema = configJsonSchema() as {
     properties: {
-      accounts: { items: { properties: { sources: { items: { properties: Record<string, unknown> } } } } };
+      accounts: {
+        items: {
+          properties: { sources: { items: { oneOf: { properties: Record<string, Record<string, unknown>> }[] } } };
+        };
+      };
     };
   };
-  expect(Object.keys(schema.properties.accounts.items.properties.sources.items.properties)).toEqual(
-    expect.arrayContaining([
+  const types = Object.fromEntries(
+    schema.properties.accounts.items.properties.sources.items.oneOf.map(({ properties }) => [
+      JSON.stringify(properties.type.const ?? properties.type.enum),
+      Object.keys(properties),
+    ]),
+  );
+  expect(types).toEqual({
+    '["rds-postgres","aurora-postgres","rds-mysql","aurora-mysql","rds-mariadb"]': [
       'name',
       'type',
       'dbInstanceIdentifier',
@@ -73,8 +86,18 @@ test('the published JSON Schema is the one the config schema generates', () => {
       'dbUser',
       'pipeMode',
       'iamAuthForReplication',
-    ]),
-  );
+      'engineVersion',
+      'roleName',
+      'schemas',
+      'tables',
+      'publication',
+      'binlogRetentionHours',
+      'networkAccess',
+    ],
+    '"kinesis"': ['name', 'type', 'streams', 'roleName'],
+    '"s3"': ['name', 'type', 'buckets', 'prefix', 'sqsQueueArn', 'roleName'],
+    '"msk"': ['name', 'type', 'clusterArn', 'topics', 'consumerGroups', 'roleName'],
+  });
 });
 
 test('the example config file is the embedded example', () => {

@@ -30,8 +30,8 @@ const sourceName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,12}(-[A-Za-z0-9]{1,
 const rdsIdentifier = fc.stringMatching(/^[a-z][a-z0-9]{0,20}(-[a-z0-9]{1,8}){0,2}$/);
 const roleName = fc.stringMatching(/^[A-Za-z0-9+=,.@_-]{1,64}$/);
 
-/** One valid source of a random engine, database form, pipe mode, DB user and role name. */
-const source = fc
+/** One valid RDS/Aurora source of a random engine, database form, pipe mode, DB user and role name. */
+const rdsSource = fc
   .record({
     name: sourceName,
     type: fc.constantFrom(...ENGINES),
@@ -65,8 +65,75 @@ const source = fc
     // The user name rules: the engine's length, no "pg_" on PostgreSQL, no "rds" anywhere.
     if (s.dbUser && s.dbUser.length <= (postgres ? 63 : 32) && !/^(pg_|rds)/i.test(s.dbUser)) out.dbUser = s.dbUser;
     if (s.roleName) out.roleName = s.roleName;
-    return out as RawConfig['accounts'][number]['sources'][number];
+    return out as Source;
   });
+
+type Source = RawConfig['accounts'][number]['sources'][number];
+/** The account entry a source is placed in: its ARNs name the entry's partition, region and account. */
+interface Place {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+const kafkaName = fc.stringMatching(/^[A-Za-z0-9._-]{1,20}(\*)?$/);
+
+/** A valid Kinesis, S3 or MSK source; its ARNs are made once its account entry is known. */
+const otherSource: fc.Arbitrary<(place: Place) => Source> = fc.oneof(
+  fc
+    .record({
+      name: sourceName,
+      streams: fc.uniqueArray(fc.stringMatching(/^[A-Za-z0-9_.-]{1,30}$/), { minLength: 1, maxLength: 3 }),
+      asArn: fc.boolean(),
+      roleSuffix: fc.option(fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/), { nil: undefined }),
+    })
+    .map((k) => (p: Place): Source => ({
+      name: k.name,
+      type: 'kinesis',
+      streams: k.streams.map((s, i) =>
+        k.asArn && i === 0 ? `arn:${p.partition}:kinesis:${p.region}:${p.accountId}:stream/${s}` : s,
+      ),
+      ...(k.roleSuffix ? { roleName: `ClickHouseAccessRole-${k.roleSuffix}` } : {}),
+    })),
+  fc
+    .record({
+      name: sourceName,
+      buckets: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9]{2,20}(-[a-z0-9]{1,8})?$/), {
+        minLength: 1,
+        maxLength: 2,
+      }),
+      prefix: fc.option(fc.stringMatching(/^[a-z0-9]{1,8}\/([a-z0-9]{1,8}\/)?$/), { nil: undefined }),
+      queue: fc.option(fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/), { nil: undefined }),
+    })
+    .map((b) => (p: Place): Source => ({
+      name: b.name,
+      type: 's3',
+      buckets: b.buckets,
+      ...(b.prefix ? { prefix: b.prefix } : {}),
+      ...(b.queue ? { sqsQueueArn: `arn:${p.partition}:sqs:${p.region}:${p.accountId}:${b.queue}` } : {}),
+    })),
+  fc
+    .record({
+      name: sourceName,
+      cluster: fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,20}$/),
+      uuid: fc.uuid(),
+      topics: fc.option(fc.uniqueArray(kafkaName, { minLength: 1, maxLength: 3 }), { nil: undefined }),
+      groups: fc.option(fc.uniqueArray(kafkaName, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+    })
+    .map((k) => (p: Place): Source => ({
+      name: k.name,
+      type: 'msk',
+      clusterArn: `arn:${p.partition}:kafka:${p.region}:${p.accountId}:cluster/${k.cluster}/${k.uuid}-3`,
+      ...(k.topics ? { topics: k.topics } : {}),
+      ...(k.groups ? { consumerGroups: k.groups } : {}),
+    })),
+);
+
+/** Any valid source: RDS/Aurora twice as often as the others. */
+const source: fc.Arbitrary<(place: Place) => Source> = fc.oneof(
+  { arbitrary: rdsSource.map((s) => () => s), weight: 2 },
+  { arbitrary: otherSource, weight: 1 },
+);
 
 /** A valid config: names unique where they must be, each role name once per AWS account, regions in the ClickHouse role's partition. */
 const validConfig: fc.Arbitrary<RawConfig> = fc
@@ -79,16 +146,23 @@ const validConfig: fc.Arbitrary<RawConfig> = fc
         name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,15}$/),
         accountId: digits12,
         region: fc.nat(),
-        sources: fc.uniqueArray(source, { minLength: 1, maxLength: 3, selector: (s) => s.name.toLowerCase() }),
+        sources: fc.array(source, { minLength: 1, maxLength: 3 }),
       }),
       { minLength: 1, maxLength: 2, selector: (a) => a.name.toLowerCase() },
     ),
   })
   .map(({ partition, chAccount, chRole, accounts }) => ({
     clickHouseIamRoleArn: `arn:${partition}:iam::${chAccount}:role/${chRole}`,
-    accounts: accounts.map((a) => ({ ...a, region: REGIONS[partition][a.region % REGIONS[partition].length] })),
+    accounts: accounts.map((a) => {
+      const region = REGIONS[partition][a.region % REGIONS[partition].length];
+      return { ...a, region, sources: a.sources.map((make) => make({ partition, region, accountId: a.accountId })) };
+    }),
   }))
   .filter((config) => {
+    // Source names unique within an account entry (ignoring case).
+    for (const a of config.accounts) {
+      if (new Set(a.sources.map((s) => s.name.toLowerCase())).size !== a.sources.length) return false;
+    }
     const roles = config.accounts.flatMap((a) =>
       a.sources.map(
         (s) => `${a.accountId}/${((s.roleName as string) ?? `ClickHouseAccessRole-${s.name}`).toLowerCase()}`,

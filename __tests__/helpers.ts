@@ -106,3 +106,10 @@ export function tree(dir: string): Record<string, string> {
   if (fs.existsSync(dir)) walk(dir);
   return out;
 }
+
+/** The statements of the one policy document whose Terraform name holds `part` (`kinesis_read`, `trust`). */
+export function statementsOf(synth: string, part: string): Block[] {
+  const found = Object.entries(policyDocuments(synth)).filter(([name]) => name.includes(part));
+  if (found.length !== 1) throw new Error(`expected one policy document named *${part}*, found ${found.length}`);
+  return found[0][1].statement;
+}

@@ -422,7 +422,7 @@ describe('refused combinations and bad props', () => {
         }
       }),
     ).toThrow(
-      /^5 problems:\n {2}- stack\/orders\.clickHouseIamRoleArn: .*\n {2}- stack\/orders\.roleName: .*\n {2}- stack\/orders\.resourceId: .*\n {2}- stack\/orders\.dbUser: .*\n {2}- stack\/orders\.accountId: [^\n]*$/,
+      /^5 problems:\n {2}- stack\/orders\.clickHouseIamRoleArn: .*\n {2}- stack\/orders\.roleName: .*\n {2}- stack\/orders\.accountId: .*\n {2}- stack\/orders\.resourceId: .*\n {2}- stack\/orders\.dbUser: [^\n]*$/,
     );
     expect(stackJson).toBe('["stack","stack/aws","stack/orders"]');
   });

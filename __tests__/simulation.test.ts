@@ -16,7 +16,7 @@ import {
 import { RawConfig } from './verify/simulation';
 
 const CONFIGS: [string, RawConfig][] = [
-  ['every engine and database form', MATRIX_CONFIG],
+  ['every engine and database form, Kinesis, S3, MSK', MATRIX_CONFIG],
   ['the embedded example', EXAMPLE_CONFIG as unknown as RawConfig],
   ['GovCloud', GOV_CONFIG],
   ['literal inputs only', LITERAL_CONFIG],

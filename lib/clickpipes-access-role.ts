@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, Token } from 'cdktf';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import {
   DataAwsIamPolicyDocument,
   DataAwsIamPolicyDocumentStatement,
@@ -7,7 +10,17 @@ import {
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { FieldProblem, throwIfProblems } from './errors';
-import { clickHouseIamRoleArnProblem, defaultRoleName, roleNameProblem } from './validation';
+import {
+  AwsPartition,
+  accountIdProblem,
+  clickHouseIamRoleArnProblem,
+  defaultRoleName,
+  partitionMismatchProblem,
+  parseRoleArn,
+  partitionOf,
+  regionProblem,
+  roleNameProblem,
+} from './validation';
 
 /** Props every ClickPipes source shares. */
 export interface ClickPipesAccessRoleProps {
@@ -42,6 +55,32 @@ export interface ClickPipesAccessRoleProps {
    * @default true
    */
   readonly outputs?: boolean;
+  /**
+   * The AWS account ID of the source's resources, for the ARNs the policies name.
+   * @default the provider's account (`aws_caller_identity`)
+   */
+  readonly accountId?: string;
+  /**
+   * The region of the source's resources; also gives the ARN partition.
+   * @default the provider's region (`aws_region`) and partition (`aws_partition`)
+   */
+  readonly region?: string;
+}
+
+/**
+ * The partition of the role and of what it grants, when known before synth: that of a literal
+ * `region`, or else of the ClickHouse role ARN (roles are not assumed across partitions).
+ */
+export function literalPartition(props: ClickPipesAccessRoleProps): AwsPartition | undefined {
+  const region = literal(props.region);
+  if (region !== undefined) return regionProblem(region) ? undefined : partitionOf(region);
+  const arn = literal(props.clickHouseIamRoleArn);
+  return arn === undefined ? undefined : parseRoleArn(arn)?.partition;
+}
+
+/** A literal (not a Terraform reference) string, or undefined. */
+export function literal(value: string | undefined): string | undefined {
+  return value === undefined || Token.isUnresolved(value) ? undefined : value;
 }
 
 /** What a source type adds to {@link ClickPipesAccessRoleProps}. */
@@ -72,6 +111,8 @@ export class ClickPipesAccessRole extends Construct {
   public readonly clickHouseIamRoleArn: string;
   /** Whether this construct adds Terraform outputs. */
   protected readonly withOutputs: boolean;
+  private readonly props: ClickPipesAccessRoleProps;
+  private lookedUp: { partition?: string; region?: string; accountId?: string } = {};
 
   /**
    * @param sourceProblems what the source type found wrong with its props: reported together
@@ -97,7 +138,18 @@ export class ClickPipesAccessRole extends Construct {
         props.roleName === undefined ? `${nameProblem} (derived from the construct id: set roleName)` : nameProblem,
       ]);
     }
+    const accountId = literal(props.accountId);
+    const accountProblem = accountId === undefined ? undefined : accountIdProblem(accountId);
+    if (accountProblem) problems.push(['accountId', accountProblem]);
+    const region = literal(props.region);
+    const literalArn = literal(arn);
+    const regionProblems =
+      region === undefined
+        ? undefined
+        : (regionProblem(region) ?? (literalArn && partitionMismatchProblem(literalArn, region)));
+    if (regionProblems) problems.push(['region', regionProblems]);
     throwIfProblems(this.node.path, [...problems, ...sourceProblems]);
+    this.props = props;
 
     const trustPolicy = new DataAwsIamPolicyDocument(this, 'trust_policy', {
       statement: [
@@ -130,6 +182,26 @@ export class ClickPipesAccessRole extends Construct {
         description: `IAM role ARN to paste into ClickPipes for ${trust.what}`,
       });
     }
+  }
+
+  /**
+   * The partition of the source's resources, for ARNs: from a literal `region`, or else the
+   * provider's (an `aws_partition` data source `partition`, added on first use).
+   */
+  protected get partition(): string {
+    const region = literal(this.props.region);
+    if (region !== undefined) return partitionOf(region);
+    return (this.lookedUp.partition ??= new DataAwsPartition(this, 'partition').partition);
+  }
+
+  /** The region of the source's resources: `region`, or the provider's (`aws_region` data source `region`). */
+  protected get region(): string {
+    return this.props.region ?? (this.lookedUp.region ??= new DataAwsRegion(this, 'region').region);
+  }
+
+  /** The account of the source's resources: `accountId`, or the provider's (`aws_caller_identity` data source `account`). */
+  protected get accountId(): string {
+    return this.props.accountId ?? (this.lookedUp.accountId ??= new DataAwsCallerIdentity(this, 'account').accountId);
   }
 
   /**

@@ -3,12 +3,23 @@ import { ENGINES, PIPE_MODES, RDS_ENGINES } from './engines';
 import { ClickPipesInputError, FieldProblem } from './errors';
 import { managedDatabaseProblems } from './managed-database';
 import { DEFAULT_DB_USER, RdsDatabaseForm, rdsAccessProblems } from './rds-iam-access';
+import { databaseSideConfigFields } from './database-side-config';
+import { kinesisAccessProblems } from './kinesis-access';
+import { mskAccessProblems } from './msk-access';
+import { s3AccessProblems } from './s3-access';
 import {
+  AwsPartition,
+  ROLE_NAME_PREFIX,
+  arnPartitionProblem,
   accountIdProblem,
   clickHouseIamRoleArnProblem,
   dbIdentifierProblem,
   defaultRoleName,
+  parseKinesisStreamArn,
+  parseMskClusterArn,
+  parseSqsQueueArn,
   partitionMismatchProblem,
+  partitionOf,
   regionProblem,
   roleNameProblem,
   sourceNameProblem,
@@ -79,14 +90,32 @@ const managedDatabase = z
       'Create the database in this stack, with IAM authentication on (and CDC parameters for pipeMode "cdc").',
   });
 
+const sourceName = checked(
+  sourceNameProblem,
+  'Names the Terraform resources and outputs, and the default role name.',
+  '^[A-Za-z][A-Za-z0-9-]*$',
+);
+const roleName = checked(roleNameProblem, `IAM role name. Default: ${defaultRoleName('<name>')}.`).optional();
+
+/** `streams[1]` → `['streams', 1]`: a construct's field name as a config path. */
+function fieldPath(field: string): (string | number)[] {
+  return field
+    .split(/[.[\]]+/)
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+/** A superRefine that reports the problems a source type's rule function finds, at their config paths. */
+function reportProblems<T>(rules: (source: T) => readonly FieldProblem[]) {
+  return (source: T, ctx: z.RefinementCtx) => {
+    for (const [field, message] of rules(source)) ctx.addIssue({ code: 'custom', message, path: fieldPath(field) });
+  };
+}
+
 const rdsSource = z
   .strictObject({
-    name: checked(
-      sourceNameProblem,
-      'Names the Terraform resources and outputs, and the default role name.',
-      '^[A-Za-z][A-Za-z0-9-]*$',
-    ),
-    type: z.enum(RDS_ENGINES),
+    name: sourceName,
+    type: z.enum(RDS_ENGINES).meta({ description: 'An RDS or Aurora engine: IAM database authentication.' }),
     dbInstanceIdentifier: checked(dbIdentifierProblem, 'An existing DB instance (RDS engines).').optional(),
     dbClusterIdentifier: checked(dbIdentifierProblem, 'An existing Aurora cluster (Aurora engines).').optional(),
     resourceId: z.string().optional().meta({
@@ -107,7 +136,8 @@ const rdsSource = z
       .string()
       .optional()
       .meta({ description: 'Engine version of an existing database (checks that CDC is possible).' }),
-    roleName: checked(roleNameProblem, `IAM role name. Default: ${defaultRoleName('<name>')}.`).optional(),
+    roleName,
+    ...databaseSideConfigFields,
   })
   .superRefine((source, ctx) => {
     const kind = ENGINES[source.type].kind;
@@ -156,8 +186,87 @@ const rdsSource = z
         : source.engineVersion,
       managedParameters: source.create !== undefined,
       formNames: { instance: 'create', cluster: 'create' },
+      grants: source,
+      networkAccess: source.networkAccess,
+      databaseSecurityGroupIds: source.create?.vpcSecurityGroupIds,
     }).forEach(report);
   });
+
+const kinesisSource = z
+  .strictObject({
+    name: sourceName,
+    type: z.literal('kinesis').meta({ description: 'Kinesis data streams: role-based access.' }),
+    streams: z.array(z.string()).meta({
+      description:
+        'The streams ClickPipes reads: a stream name (in this account and region) or a stream ARN, "arn:aws:kinesis:REGION:ACCOUNT:stream/NAME".',
+    }),
+    roleName: checked(
+      roleNameProblem,
+      `IAM role name; ClickPipes requires it to start with ${ROLE_NAME_PREFIX}. Default: ${defaultRoleName('<name>')}.`,
+      `^${ROLE_NAME_PREFIX}`,
+    ).optional(),
+  })
+  .superRefine(
+    reportProblems((source) =>
+      kinesisAccessProblems({ roleName: source.roleName ?? defaultRoleName(source.name), streams: source.streams }),
+    ),
+  );
+
+const s3Source = z
+  .strictObject({
+    name: sourceName,
+    type: z.literal('s3').meta({ description: 'S3 buckets: role-based access.' }),
+    buckets: z.array(z.string().meta({ pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' })).meta({
+      description: 'The buckets ClickPipes reads, by name.',
+    }),
+    prefix: z.string().optional().meta({
+      description: 'A key prefix narrowing the object permissions to BUCKET/<prefix>*, e.g. "exports/".',
+    }),
+    sqsQueueArn: z.string().optional().meta({
+      description: "The SQS queue ARN of continuous ingestion (the buckets' event notifications).",
+      pattern: '^arn:(aws|aws-cn|aws-us-gov):sqs:',
+    }),
+    roleName,
+  })
+  .superRefine(reportProblems(s3AccessProblems));
+
+const mskSource = z
+  .strictObject({
+    name: sourceName,
+    type: z.literal('msk').meta({ description: 'Amazon MSK with IAM access control: role-based access.' }),
+    clusterArn: z.string().meta({
+      description: 'The MSK cluster ARN, "arn:aws:kafka:REGION:ACCOUNT:cluster/NAME/UUID".',
+      pattern: '^arn:(aws|aws-cn|aws-us-gov):kafka:',
+    }),
+    topics: z.array(z.string()).optional().meta({
+      description: 'Topic names, or patterns with * for any characters. Default: every topic of the cluster.',
+    }),
+    consumerGroups: z.array(z.string()).optional().meta({
+      description: 'Consumer group names, or patterns with *. Default: every consumer group of the cluster.',
+    }),
+    roleName,
+  })
+  .superRefine(reportProblems(mskAccessProblems));
+
+const sourceSchema = z.discriminatedUnion('type', [rdsSource, kinesisSource, s3Source, mskSource]);
+
+/** The `type`s of a source. */
+export const SOURCE_TYPES = [...RDS_ENGINES, 'kinesis', 's3', 'msk'] as const;
+
+/** The ARNs a source names that carry their own partition, by field. */
+function partitionedArns(
+  source: z.infer<typeof sourceSchema>,
+): [field: string, arn: string, partition: AwsPartition][] {
+  const found: [string, string, AwsPartition][] = [];
+  const add = (field: string, arn: string | undefined, parsed: { partition: AwsPartition } | undefined) => {
+    if (arn !== undefined && parsed) found.push([field, arn, parsed.partition]);
+  };
+  if (source.type === 'kinesis') source.streams.forEach((s, n) => add(`streams[${n}]`, s, parseKinesisStreamArn(s)));
+  if (source.type === 's3')
+    add('sqsQueueArn', source.sqsQueueArn, source.sqsQueueArn ? parseSqsQueueArn(source.sqsQueueArn) : undefined);
+  if (source.type === 'msk') add('clusterArn', source.clusterArn, parseMskClusterArn(source.clusterArn));
+  return found;
+}
 
 const account = z.strictObject({
   name: checked(
@@ -167,7 +276,7 @@ const account = z.strictObject({
   ),
   accountId: checked(accountIdProblem, '12-digit AWS account ID.', '^\\d{12}$'),
   region: checked(regionProblem, 'AWS region of the databases, e.g. us-east-1.', '^[a-z]{2}(-gov)?-[a-z]+-\\d{1,2}$'),
-  sources: z.array(rdsSource).min(1, { error: 'list at least one source' }),
+  sources: z.array(sourceSchema).min(1, { error: 'list at least one source' }),
 });
 
 /** The config schema of the app: `clickpipes.config.json`. */
@@ -203,6 +312,18 @@ export const configSchema = z
           });
         }
         sourceNames.set(source.name.toLowerCase(), s);
+        for (const [field, arn, partition] of partitionedArns(source)) {
+          const problem = regionProblem(acct.region)
+            ? undefined
+            : arnPartitionProblem(arn, partition, partitionOf(acct.region));
+          if (problem) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['accounts', a, 'sources', s, ...fieldPath(field)],
+              message: problem,
+            });
+          }
+        }
         const roleName = source.roleName ?? defaultRoleName(source.name);
         const key = `${acct.accountId}/${roleName.toLowerCase()}`;
         const first = roleNames.get(key);
@@ -221,7 +342,11 @@ export const configSchema = z
 /** A parsed, checked config. */
 export type ClickPipesConfig = z.infer<typeof configSchema>;
 export type AccountConfig = ClickPipesConfig['accounts'][number];
-export type RdsSourceConfig = AccountConfig['sources'][number];
+export type SourceConfig = AccountConfig['sources'][number];
+export type RdsSourceConfig = Exclude<SourceConfig, { type: 'kinesis' | 's3' | 'msk' }>;
+export type KinesisSourceConfig = Extract<SourceConfig, { type: 'kinesis' }>;
+export type S3SourceConfig = Extract<SourceConfig, { type: 's3' }>;
+export type MskSourceConfig = Extract<SourceConfig, { type: 'msk' }>;
 
 /**
  * `accounts[0].sources[1].resourceId` from a zod path. A key that is not a plain name (an empty
@@ -259,12 +384,20 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
         )
         .join('\n');
     }
+    case 'invalid_union':
+      if ('discriminator' in issue) {
+        return `${where}: ${value === undefined ? 'missing' : `${JSON.stringify(value)} is not a source type`}; expected one of ${SOURCE_TYPES.map((t) => JSON.stringify(t)).join(', ')}`;
+      }
+      return `${where}: ${issue.message}`;
     case 'invalid_value':
       return `${where}: ${JSON.stringify(value)} is not allowed; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
-    case 'invalid_type':
+    case 'invalid_type': {
+      const expected =
+        issue.expected === 'int' ? 'an integer' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
       return value === undefined
-        ? `${where}: missing; expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`
-        : `${where}: expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}, got ${typeName(value)} ${JSON.stringify(value)}`;
+        ? `${where}: missing; expected ${expected}`
+        : `${where}: expected ${expected}, got ${typeName(value)} ${JSON.stringify(value)}`;
+    }
     case 'too_small':
       return issue.origin === 'number'
         ? `${where}: ${JSON.stringify(value)} is out of range; expected at least ${issue.minimum}`

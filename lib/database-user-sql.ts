@@ -23,11 +23,16 @@ export function quoteMysqlString(value: string): string {
  * The statements stand on one line: cdktf's HCL output cannot hold a line break in a string.
  */
 export function databaseUserSql(engine: RdsEngine, dbUser: string, pipeMode: PipeMode): string {
+  return databaseUserStatements(engine, dbUser, pipeMode).join(' ');
+}
+
+/** The statements of {@link databaseUserSql}, one each. */
+export function databaseUserStatements(engine: RdsEngine, dbUser: string, pipeMode: PipeMode): string[] {
   if (ENGINES[engine].dialect === 'postgres') {
     const user = quotePostgresIdentifier(dbUser);
     const lines = [`CREATE USER ${user};`, `GRANT rds_iam TO ${user};`];
     if (pipeMode === 'cdc') lines.push(`GRANT rds_replication TO ${user};`);
-    return lines.join(' ');
+    return lines;
   }
-  return `CREATE USER ${quoteMysqlString(dbUser)} IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS';`;
+  return [`CREATE USER ${quoteMysqlString(dbUser)} IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS';`];
 }

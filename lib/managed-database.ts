@@ -66,7 +66,7 @@ export interface ManagedDatabaseProps {
 const WRITER_SUFFIX = '-writer';
 
 /** The identifier of the database to create: the given one, or the source name in lower case. */
-const identifierOf = (name: string, props: ManagedDatabaseProps) => props.identifier ?? name.toLowerCase();
+export const identifierOf = (name: string, props: ManagedDatabaseProps) => props.identifier ?? name.toLowerCase();
 
 /**
  * The problems of a database to create for source `name`: its identifier (given, or the source

@@ -1,16 +1,21 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, Token } from 'cdktf';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster';
-import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
-import { ClickPipesAccessRole, ClickPipesAccessRoleProps } from './clickpipes-access-role';
+import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literal } from './clickpipes-access-role';
+import { cdcEngineVersionProblem, cdcPrerequisites } from './cdc-prerequisites';
 import { databaseUserSql } from './database-user-sql';
+import {
+  ClickPipesNetworkAccess,
+  ClickPipesNetworkAccessOptions,
+  DEFAULT_DB_PORTS,
+  networkAccessProblems,
+} from './network-access';
+import { ClickPipesGrantsProps, SetupSqlInput, grantsProblems, setupSqlLine } from './setup-sql';
 import { FieldProblem } from './errors';
 import {
   ENGINES,
@@ -22,20 +27,13 @@ import {
   engineVersionProblem,
   postgresMajor,
 } from './engines';
-import {
-  accountIdProblem,
-  dbUserProblem,
-  partitionMismatchProblem,
-  partitionOf,
-  regionProblem,
-  resourceIdProblem,
-} from './validation';
+import { dbUserProblem, resourceIdProblem } from './validation';
 
 /** The database user ClickPipes logs in as, as the ClickPipes guide names it. */
 export const DEFAULT_DB_USER = 'clickpipes_iam_user';
 
 /** Props of {@link ClickPipesRdsIamAccess}: the engine, exactly one way to name the database, and the grant. */
-export interface ClickPipesRdsIamAccessProps extends ClickPipesAccessRoleProps {
+export interface ClickPipesRdsIamAccessProps extends ClickPipesAccessRoleProps, ClickPipesGrantsProps {
   /** The ClickPipes source type. */
   readonly engine: RdsEngine;
   /**
@@ -84,15 +82,11 @@ export interface ClickPipesRdsIamAccessProps extends ClickPipesAccessRoleProps {
    */
   readonly engineVersion?: string;
   /**
-   * The AWS account ID of the database.
-   * @default the provider's account (`aws_caller_identity`)
+   * Ingress on the database port from the ClickPipes static IPs of the ClickHouse service's
+   * region ({@link ClickPipesNetworkAccess}).
+   * @default no security group rules
    */
-  readonly accountId?: string;
-  /**
-   * The region of the database; also gives the ARN partition.
-   * @default the provider's region (`aws_region`) and partition (`aws_partition`)
-   */
-  readonly region?: string;
+  readonly networkAccess?: ClickPipesNetworkAccessOptions;
 }
 
 /** A parameter group name (letters, digits, single hyphens) from a construct id and a family. */
@@ -129,6 +123,11 @@ export interface RdsAccessRuleInput {
   readonly managedParameters: boolean;
   /** What the caller calls each form, for messages (the config calls `instance`/`cluster` "create"). */
   readonly formNames?: Partial<Record<RdsDatabaseForm, string>>;
+  /** The grants: schemas or tables, publication, binlog retention. */
+  readonly grants?: ClickPipesGrantsProps;
+  readonly networkAccess?: ClickPipesNetworkAccessOptions;
+  /** The security groups of a database of the same stack, which network access defaults to. */
+  readonly databaseSecurityGroupIds?: readonly string[];
 }
 
 /**
@@ -197,6 +196,22 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
       ]);
     }
   }
+  if (i.pipeMode === 'cdc' && i.engineVersion !== undefined) {
+    const p = cdcEngineVersionProblem(i.engine, i.engineVersion);
+    if (p) problems.push(['pipeMode', p]);
+  }
+  problems.push(
+    ...grantsProblems({ ...i.grants, engine: i.engine, pipeMode: i.pipeMode, engineVersion: i.engineVersion }),
+  );
+  if (i.networkAccess) {
+    problems.push(...networkAccessProblems(i.networkAccess));
+    if (!i.networkAccess.securityGroupIds && !i.databaseSecurityGroupIds?.length) {
+      problems.push([
+        'networkAccess.securityGroupIds',
+        "is missing; list the database's security groups (only a database this stack creates with vpcSecurityGroupIds has a default)",
+      ]);
+    }
+  }
   return problems;
 }
 
@@ -235,6 +250,18 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
   public readonly dbUserArn: string;
   /** SQL that creates the database user; run it once as the master user. */
   public readonly dbUserSql: string;
+  /** What the setup SQL is made of: engine, user, pipe mode and grants. */
+  public readonly setupSqlInput: SetupSqlInput;
+  /** The setup SQL on one line: the user and the ClickPipes grants ({@link setupSqlStatements}). */
+  public readonly setupSql: string;
+  /** What a CDC pipe needs of the database, one sentence each (empty for initial-load). */
+  public readonly cdcPrerequisites: readonly string[];
+  /** The database's endpoint address, when the stack knows the database (not for `resourceId`). */
+  public readonly dbAddress?: string;
+  /** The database's port, when the stack knows the database. */
+  public readonly dbPort?: number;
+  /** The security group rules of {@link ClickPipesRdsIamAccessProps.networkAccess}. */
+  public readonly networkAccess?: ClickPipesNetworkAccess;
   /** The parameter group this construct created for CDC, if any. */
   public readonly replicationParameterGroup?: DbParameterGroup | RdsClusterParameterGroup;
 
@@ -256,28 +283,63 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
     this.dbUser = plan.dbUser;
     this.pipeMode = plan.pipeMode;
 
-    this.resourceId = this.resolveDatabase(props);
+    const database = this.resolveDatabase(props);
+    this.resourceId = database.resourceId;
+    this.dbAddress = database.address;
+    this.dbPort = database.port;
     if (plan.sameStack && this.pipeMode === 'cdc' && !plan.hasOwnParameterGroup) {
       this.replicationParameterGroup = this.addReplicationParameters(plan.sameStack, info, plan.engineVersion!);
     }
 
-    const region = props.region ?? new DataAwsRegion(this, 'region').region;
-    const partition =
-      plan.literalRegion !== undefined
-        ? partitionOf(plan.literalRegion)
-        : new DataAwsPartition(this, 'partition').partition;
-    const accountId = props.accountId ?? new DataAwsCallerIdentity(this, 'account').accountId;
-    this.dbUserArn = `arn:${partition}:rds-db:${region}:${accountId}:dbuser:${this.resourceId}/${this.dbUser}`;
+    this.dbUserArn = `arn:${this.partition}:rds-db:${this.region}:${this.accountId}:dbuser:${this.resourceId}/${this.dbUser}`;
     this.addInlinePolicy('rds_db_connect', 'rds-db-connect', [
       { effect: 'Allow', actions: ['rds-db:connect'], resources: [this.dbUserArn] },
     ]);
 
     this.dbUserSql = databaseUserSql(this.engine, this.dbUser, this.pipeMode);
+    this.setupSqlInput = {
+      engine: this.engine,
+      dbUser: this.dbUser,
+      pipeMode: this.pipeMode,
+      schemas: props.schemas,
+      tables: props.tables,
+      publication: props.publication,
+      binlogRetentionHours: props.binlogRetentionHours,
+    };
+    this.setupSql = setupSqlLine(this.setupSqlInput);
+    this.cdcPrerequisites = cdcPrerequisites({
+      engine: this.engine,
+      pipeMode: this.pipeMode,
+      managed: plan.sameStack !== undefined && !plan.hasOwnParameterGroup,
+      binlogRetentionHours: props.binlogRetentionHours,
+    });
+    if (props.networkAccess) {
+      this.networkAccess = new ClickPipesNetworkAccess(this, 'network_access', {
+        ...props.networkAccess,
+        securityGroupIds: props.networkAccess.securityGroupIds ?? plan.sameStack!.vpcSecurityGroupIdsInput!,
+        port: props.networkAccess.port ?? this.dbPort ?? DEFAULT_DB_PORTS[info.dialect],
+        sourceName: this.node.id,
+      });
+    }
     if (this.withOutputs) {
       new TerraformOutput(this, 'db_user_sql', {
         value: this.dbUserSql,
         description: `SQL that creates the IAM database user ${this.dbUser}: run it once as the master user`,
       });
+      new TerraformOutput(this, 'setup_sql', {
+        value: this.setupSql,
+        description: `SQL that creates ${this.dbUser} and grants what ClickPipes reads (${this.pipeMode}): run it once as the master user`,
+      });
+      if (this.cdcPrerequisites.length) {
+        new TerraformOutput(this, 'cdc_prerequisites', {
+          value: this.cdcPrerequisites.join('; '),
+          description: 'What the database needs for a ClickPipes CDC pipe',
+        });
+      }
+      if (this.dbAddress !== undefined) {
+        new TerraformOutput(this, 'db_address', { value: this.dbAddress, description: 'Database endpoint (host)' });
+        new TerraformOutput(this, 'db_port', { value: this.dbPort, description: 'Database port' });
+      }
     }
   }
 
@@ -290,7 +352,6 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       props.instance !== undefined
         ? props.instance.parameterGroupNameInput !== undefined
         : props.cluster?.dbClusterParameterGroupNameInput !== undefined;
-    const literal = (v: string | undefined) => (v === undefined || Token.isUnresolved(v) ? undefined : v);
     const engineVersion = literal(props.engineVersion ?? sameStack?.engineVersionInput);
     const problems: FieldProblem[] = rdsAccessProblems({
       engine: props.engine,
@@ -301,23 +362,16 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       iamAuthForReplication: props.iamAuthForReplication,
       engineVersion,
       managedParameters: sameStack !== undefined && !hasOwnParameterGroup,
+      grants: props,
+      networkAccess: props.networkAccess,
+      databaseSecurityGroupIds: sameStack?.vpcSecurityGroupIdsInput,
     });
-    const accountId = literal(props.accountId);
-    const accountProblem = accountId === undefined ? undefined : accountIdProblem(accountId);
-    if (accountProblem) problems.push(['accountId', accountProblem]);
-    const literalRegion = literal(props.region);
-    const arn = literal(props.clickHouseIamRoleArn);
-    const regionProblems =
-      literalRegion === undefined
-        ? undefined
-        : (regionProblem(literalRegion) ?? (arn && partitionMismatchProblem(arn, literalRegion)));
-    if (regionProblems) problems.push(['region', regionProblems]);
     if (sameStack) {
       problems.push(
         ...ClickPipesRdsIamAccess.sameStackProblems(sameStack, props, pipeMode, engineVersion, hasOwnParameterGroup),
       );
     }
-    return { dbUser, pipeMode, sameStack, hasOwnParameterGroup, engineVersion, literalRegion, problems };
+    return { dbUser, pipeMode, sameStack, hasOwnParameterGroup, engineVersion, problems };
   }
 
   /** Checks a DB instance or cluster of this stack against the engine and the pipe mode. */
@@ -369,24 +423,28 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
    * postcondition: cdktf 0.21 renders `lifecycle.postcondition` as an argument in HCL, which
    * Terraform rejects.
    */
-  private resolveDatabase(props: ClickPipesRdsIamAccessProps): string {
+  private resolveDatabase(props: ClickPipesRdsIamAccessProps): { resourceId: string; address?: string; port?: number } {
     if (props.instance) {
       props.instance.iamDatabaseAuthenticationEnabled = true;
-      return props.instance.resourceId;
+      const { resourceId, address, port } = props.instance;
+      return { resourceId, address, port };
     }
     if (props.cluster) {
       props.cluster.iamDatabaseAuthenticationEnabled = true;
-      return props.cluster.clusterResourceId;
+      const { clusterResourceId: resourceId, endpoint: address, port } = props.cluster;
+      return { resourceId, address, port };
     }
     if (props.dbInstanceIdentifier !== undefined) {
-      return new DataAwsDbInstance(this, 'db_instance', { dbInstanceIdentifier: props.dbInstanceIdentifier })
-        .resourceId;
+      const { resourceId, address, port } = new DataAwsDbInstance(this, 'db_instance', {
+        dbInstanceIdentifier: props.dbInstanceIdentifier,
+      });
+      return { resourceId, address, port };
     }
     if (props.dbClusterIdentifier !== undefined) {
-      return new DataAwsRdsCluster(this, 'db_cluster', { clusterIdentifier: props.dbClusterIdentifier })
-        .clusterResourceId;
+      const db = new DataAwsRdsCluster(this, 'db_cluster', { clusterIdentifier: props.dbClusterIdentifier });
+      return { resourceId: db.clusterResourceId, address: db.endpoint, port: db.port };
     }
-    return props.resourceId!;
+    return { resourceId: props.resourceId! };
   }
 
   /** A DB (cluster) parameter group with the engine's CDC parameters, set on the database. */

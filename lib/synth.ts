@@ -5,6 +5,7 @@ import { ClickPipesAccountStack } from './account-stack';
 import { ClickPipesConfig, parseConfig } from './config';
 import { ClickPipesInputError } from './errors';
 import { EXAMPLE_CONFIG } from './example-config';
+import { SOURCE_FILES_DIR, sourceFiles } from './source-files';
 
 /** The config file the app reads from the working directory when `CLICKPIPES_CONFIG` is not set. */
 export const DEFAULT_CONFIG_FILE = 'clickpipes.config.json';
@@ -84,6 +85,7 @@ export function synthesize(config: ClickPipesConfig, options: SynthesizeOptions 
   try {
     const app = buildApp(config, new App({ outdir: staging, hclOutput: hcl, stackTraces: false }));
     app.synth();
+    writeSourceFiles(app, staging);
     publish(staging, outdir);
   } finally {
     if (envHcl === undefined) delete process.env.SYNTH_HCL_OUTPUT;
@@ -93,8 +95,20 @@ export function synthesize(config: ClickPipesConfig, options: SynthesizeOptions 
   return config.accounts.map((a) => a.name);
 }
 
-/** The files cdktf writes in a stack folder, in JSON or HCL mode. */
-const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', 'metadata.json'];
+/** Writes each stack's {@link sourceFiles} (setup SQL, connection info) into its synthesized folder. */
+function writeSourceFiles(app: App, outdir: string): void {
+  for (const stack of app.node.children) {
+    if (!(stack instanceof ClickPipesAccountStack)) continue;
+    for (const [file, content] of Object.entries(sourceFiles(stack.account, stack.sources))) {
+      const target = path.join(outdir, 'stacks', stack.node.id, file);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, content);
+    }
+  }
+}
+
+/** What this app writes in a stack folder: cdktf's files in JSON or HCL mode, and the source files. */
+const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', 'metadata.json', SOURCE_FILES_DIR];
 
 /** Moves the synthesized files of `fresh` into `target`. */
 function publish(fresh: string, target: string): void {
@@ -106,9 +120,14 @@ function publish(fresh: string, target: string): void {
     const to = path.join(stacksDir, stack);
     fs.mkdirSync(to, { recursive: true });
     const written = fs.readdirSync(from).sort();
-    for (const file of written) fs.renameSync(path.join(from, file), path.join(to, file));
+    for (const file of written) {
+      // A folder replaces the whole folder of the last synth (rename cannot replace a full one).
+      if (fs.statSync(path.join(from, file)).isDirectory())
+        fs.rmSync(path.join(to, file), { recursive: true, force: true });
+      fs.renameSync(path.join(from, file), path.join(to, file));
+    }
     for (const stale of GENERATED_STACK_FILES.filter((f) => !written.includes(f)))
-      fs.rmSync(path.join(to, stale), { force: true });
+      fs.rmSync(path.join(to, stale), { recursive: true, force: true });
   }
   fs.renameSync(path.join(fresh, 'manifest.json'), path.join(target, 'manifest.json'));
   for (const old of fs.readdirSync(stacksDir)) {

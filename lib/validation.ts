@@ -163,3 +163,158 @@ export function dbIdentifierProblem(identifier: string): string | undefined {
     ? undefined
     : `${show(identifier)} is not a valid RDS identifier; use 1 to 63 lowercase letters, digits and hyphens, starting with a letter, with no "--" and no trailing hyphen`;
 }
+
+const PARTITION = '(aws|aws-cn|aws-us-gov)';
+const ARN_REGION = '([a-z]{2}(?:-gov)?-[a-z]+-\\d{1,2})';
+const KINESIS_STREAM_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+const KINESIS_STREAM_ARN = new RegExp(`^arn:${PARTITION}:kinesis:${ARN_REGION}:(\\d{12}):stream/([^/]+)$`);
+const SQS_QUEUE_ARN = new RegExp(
+  `^arn:${PARTITION}:sqs:${ARN_REGION}:(\\d{12}):([A-Za-z0-9_-]{1,75}(?:\\.fifo)?|[A-Za-z0-9_-]{1,80})$`,
+);
+const MSK_CLUSTER_ARN = new RegExp(
+  `^arn:${PARTITION}:kafka:${ARN_REGION}:(\\d{12}):cluster/([A-Za-z0-9][A-Za-z0-9-]{0,63})/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[a-z0-9]+)$`,
+);
+const KAFKA_NAME_PATTERN = /^[A-Za-z0-9._*-]+$/;
+
+/** The parts of an ARN of a regional resource. */
+export interface ArnParts {
+  readonly partition: AwsPartition;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** The Kinesis role rule of ClickPipes: its name must start with `ClickHouseAccessRole-`. */
+export function kinesisRoleNameProblem(name: string): string | undefined {
+  return name.startsWith(ROLE_NAME_PREFIX)
+    ? undefined
+    : `${show(name)} does not start with "${ROLE_NAME_PREFIX}", which ClickPipes requires of the role name for Kinesis; use e.g. "${ROLE_NAME_PREFIX}${name.slice(0, 64 - ROLE_NAME_PREFIX.length)}"`;
+}
+
+export function kinesisStreamNameProblem(name: string): string | undefined {
+  return KINESIS_STREAM_NAME.test(name)
+    ? undefined
+    : `${show(name)} is not a Kinesis stream name; use 1 to 128 letters, digits and _ . - (or give the stream ARN, "arn:aws:kinesis:REGION:ACCOUNT:stream/NAME")`;
+}
+
+/** The parts of a Kinesis stream ARN, or undefined when it is not one. */
+export function parseKinesisStreamArn(arn: string): (ArnParts & { streamName: string }) | undefined {
+  const m = KINESIS_STREAM_ARN.exec(arn);
+  return m && KINESIS_STREAM_NAME.test(m[4])
+    ? { partition: m[1] as AwsPartition, region: m[2], accountId: m[3], streamName: m[4] }
+    : undefined;
+}
+
+/** A stream given as a name (the stack's account and region) or as an ARN. */
+export function kinesisStreamProblem(stream: string): string | undefined {
+  if (!stream.startsWith('arn:')) return kinesisStreamNameProblem(stream);
+  return parseKinesisStreamArn(stream)
+    ? undefined
+    : `${show(stream)} is not a Kinesis stream ARN; expected "arn:aws:kinesis:REGION:ACCOUNT:stream/NAME" (the stream's ARN in the Kinesis console), or just the stream name`;
+}
+
+/**
+ * S3 general purpose bucket names: 3 to 63 lowercase letters, digits, dots and hyphens, starting
+ * and ending with a letter or digit, no "..", not an IP address, none of the reserved prefixes
+ * and suffixes.
+ */
+export function s3BucketNameProblem(name: string): string | undefined {
+  const rule =
+    'use 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit (the bucket name, not its ARN or URL)';
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name) || name.includes('..')) {
+    return `${show(name)} is not an S3 bucket name; ${rule}`;
+  }
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(name))
+    return `${show(name)} is formatted as an IP address, which S3 bucket names cannot be`;
+  const reserved = ['xn--', 'sthree-', 'amzn-s3-demo-'].find((p) => name.startsWith(p));
+  if (reserved)
+    return `${show(name)} starts with "${reserved}", which S3 reserves; it is not a general purpose bucket name`;
+  const suffix = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'].find((s) => name.endsWith(s));
+  if (suffix) {
+    return `${show(name)} ends with "${suffix}", which names an access point alias, a Multi-Region Access Point or a directory bucket; ClickPipes reads general purpose buckets: give the bucket's own name`;
+  }
+  return undefined;
+}
+
+/** A key prefix narrowing the object permissions: `exports/` grants `BUCKET/exports/*`. */
+export function s3PrefixProblem(prefix: string): string | undefined {
+  if (prefix.length === 0 || prefix.length > 1024) {
+    return `${show(prefix)} has ${prefix.length} characters; an S3 key prefix has 1 to 1024 (leave prefix out to grant the whole bucket)`;
+  }
+  if (prefix.startsWith('/')) {
+    return `${show(prefix)} starts with "/", but S3 keys do not; write the prefix as ClickPipes paths show it after the bucket, e.g. "exports/2024/"`;
+  }
+  if (/[*?$]/.test(prefix) || /[\u0000-\u001f\u007f]/.test(prefix)) {
+    return `${show(prefix)} holds * ? $ or a control character, which IAM would read as a wildcard or variable; give a literal key prefix like "exports/"`;
+  }
+  return undefined;
+}
+
+/** The parts of an SQS queue ARN, or undefined when it is not one. */
+export function parseSqsQueueArn(arn: string): (ArnParts & { queueName: string }) | undefined {
+  const m = SQS_QUEUE_ARN.exec(arn);
+  return m ? { partition: m[1] as AwsPartition, region: m[2], accountId: m[3], queueName: m[4] } : undefined;
+}
+
+export function sqsQueueArnProblem(arn: string): string | undefined {
+  return parseSqsQueueArn(arn)
+    ? undefined
+    : `${show(arn)} is not an SQS queue ARN; expected "arn:aws:sqs:REGION:ACCOUNT:QUEUE_NAME" (Queue details, ARN, in the SQS console; not the queue URL)`;
+}
+
+/** The parts of an MSK cluster ARN, or undefined when it is not one. */
+export function parseMskClusterArn(arn: string): (ArnParts & { clusterName: string; clusterUuid: string }) | undefined {
+  const m = MSK_CLUSTER_ARN.exec(arn);
+  return m
+    ? { partition: m[1] as AwsPartition, region: m[2], accountId: m[3], clusterName: m[4], clusterUuid: m[5] }
+    : undefined;
+}
+
+export function mskClusterArnProblem(arn: string): string | undefined {
+  return parseMskClusterArn(arn)
+    ? undefined
+    : `${show(arn)} is not an MSK cluster ARN; expected "arn:aws:kafka:REGION:ACCOUNT:cluster/NAME/UUID" (Cluster ARN in the MSK console), like "arn:aws:kafka:us-east-1:123456789012:cluster/orders/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5"`;
+}
+
+/** A Kafka topic or consumer group name, where `*` stands for any characters (IAM's wildcard). */
+export function kafkaNamePatternProblem(pattern: string, what: 'topic' | 'consumer group'): string | undefined {
+  const max = what === 'topic' ? 249 : 255;
+  if (pattern.length === 0 || pattern.length > max || !KAFKA_NAME_PATTERN.test(pattern)) {
+    return `${show(pattern)} is not a ${what} name or pattern; use 1 to ${max} letters, digits and . _ -, with * for any characters (e.g. "orders", "orders.*")`;
+  }
+  return undefined;
+}
+
+/** The partition of an ARN the policy names must be the one of the role that the policy belongs to. */
+export function arnPartitionProblem(
+  arn: string,
+  partition: AwsPartition,
+  rolePartition: AwsPartition,
+): string | undefined {
+  return partition === rolePartition
+    ? undefined
+    : `${show(arn)} is in partition ${partition}, but the role is in partition ${rolePartition}; IAM policies cannot grant access across partitions`;
+}
+/**
+ * A schema, database, table or publication name as the SQL of this library quotes it. Quoting
+ * keeps every character, so only what the database itself refuses is a problem: an empty name,
+ * control characters, names longer than PostgreSQL's 63 bytes (it would cut them silently) or
+ * MySQL's 64 characters, a trailing space and characters beyond U+FFFF (MySQL, MariaDB).
+ */
+export function sqlIdentifierProblem(name: string, dialect: 'postgres' | 'mysql'): string | undefined {
+  if (name.length === 0) return 'is empty; expected a name';
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    return `${show(name)} holds a control character; expected printable characters`;
+  if (dialect === 'postgres') {
+    const bytes = Buffer.byteLength(name, 'utf8');
+    return bytes > 63
+      ? `${show(name)} has ${bytes} bytes in UTF-8; PostgreSQL names have at most 63 (it would cut the rest off)`
+      : undefined;
+  }
+  if ([...name].length > 64)
+    return `${show(name)} has ${[...name].length} characters; MySQL/MariaDB names have at most 64`;
+  if (name.endsWith(' ')) return `${show(name)} ends with a space, which MySQL/MariaDB names cannot`;
+  if ([...name].some((c) => c.codePointAt(0)! > 0xffff)) {
+    return `${show(name)} holds a character beyond U+FFFF, which MySQL/MariaDB names cannot`;
+  }
+  return undefined;
+}

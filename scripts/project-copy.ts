@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 /** What `cdktf synth` needs of this project to build and run the app (see cdktf.json). */
-export const APP_FILES = ['main.ts', 'lib', 'tsconfig.json', 'cdktf.json'];
+export const APP_FILES = ['main.ts', 'connect.ts', 'lib', 'data', 'tsconfig.json', 'cdktf.json'];
 
 /**
  * A temporary copy of `files` of the project at `root`, sharing its node_modules by a link:

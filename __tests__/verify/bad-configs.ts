@@ -19,6 +19,12 @@ export type Config = ReturnType<typeof valid> & Record<string, unknown>;
 export type Source = Record<string, unknown>;
 
 export const src = (c: Config, i = 0) => c.accounts[0].sources[i] as Source;
+/** Adds the example's source `name` (a Kinesis, S3 or MSK source) as accounts[0].sources[2] and returns it. */
+const added = (c: Config, name: string): Source => {
+  const source = structuredClone(EXAMPLE_CONFIG.accounts[0].sources.find((s) => s.name === name)!);
+  c.accounts[0].sources.push(source as never);
+  return source as Source;
+};
 
 // One row per malformed field and per refused combination: [what, mutation, path, expected text].
 export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = [
@@ -95,7 +101,7 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
     'engine',
     (c) => (src(c).type = 'rds-oracle'),
     'accounts[0].sources[0].type',
-    /"rds-oracle" is not allowed; expected one of "rds-postgres", "aurora-postgres", "rds-mysql", "aurora-mysql", "rds-mariadb"/,
+    /"rds-oracle" is not a source type; expected one of "rds-postgres", "aurora-postgres", "rds-mysql", "aurora-mysql", "rds-mariadb", "kinesis", "s3", "msk"/,
   ],
   [
     'pipe mode',
@@ -293,6 +299,94 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
     'a field with a name that is no name',
     (c) => (src(c)['db user'] = 'x'),
     'accounts[0].sources[0]["db user"]',
+    /unknown field; check its spelling/,
+  ],
+  [
+    'Kinesis role name without the prefix',
+    (c) => (added(c, 'clickstream').roleName = 'clickstream-reader'),
+    'accounts[0].sources[2].roleName',
+    /"clickstream-reader" does not start with "ClickHouseAccessRole-", which ClickPipes requires of the role name for Kinesis/,
+  ],
+  [
+    'Kinesis stream name',
+    (c) => (added(c, 'clickstream').streams = ['clickstream', 'click stream']),
+    'accounts[0].sources[2].streams[1]',
+    /"click stream" is not a Kinesis stream name; use 1 to 128 letters, digits and _ \. -/,
+  ],
+  [
+    'Kinesis stream ARN',
+    (c) => (added(c, 'clickstream').streams = ['arn:aws:kinesis:us-east-1:123456789012:clickstream']),
+    'accounts[0].sources[2].streams[0]',
+    /is not a Kinesis stream ARN; expected "arn:aws:kinesis:REGION:ACCOUNT:stream\/NAME"/,
+  ],
+  [
+    'Kinesis stream ARN in another partition than the account region',
+    (c) => (added(c, 'clickstream').streams = ['arn:aws-cn:kinesis:cn-north-1:123456789012:stream/s']),
+    'accounts[0].sources[2].streams[0]',
+    /is in partition aws-cn, but the role is in partition aws; IAM policies cannot grant access across partitions/,
+  ],
+  [
+    'no Kinesis streams',
+    (c) => (added(c, 'clickstream').streams = []),
+    'accounts[0].sources[2].streams',
+    /list at least one stream/,
+  ],
+  [
+    'S3 bucket name',
+    (c) => (added(c, 'landing').buckets = ['s3://acme-landing-prod']),
+    'accounts[0].sources[2].buckets[0]',
+    /is not an S3 bucket name; use 3 to 63 lowercase letters, digits, dots and hyphens/,
+  ],
+  [
+    'S3 prefix with a wildcard',
+    (c) => (added(c, 'landing').prefix = 'exports/*.csv'),
+    'accounts[0].sources[2].prefix',
+    /holds \* \? \$ or a control character, which IAM would read as a wildcard or variable/,
+  ],
+  [
+    'SQS queue URL for an ARN',
+    (c) => (added(c, 'landing').sqsQueueArn = 'https://sqs.us-east-1.amazonaws.com/123456789012/q'),
+    'accounts[0].sources[2].sqsQueueArn',
+    /is not an SQS queue ARN; expected "arn:aws:sqs:REGION:ACCOUNT:QUEUE_NAME"/,
+  ],
+  [
+    'S3 source with "bucket" for "buckets"',
+    (c) => {
+      const s3 = added(c, 'landing');
+      s3.bucket = 'acme-landing-prod';
+      delete s3.buckets;
+    },
+    'accounts[0].sources[2].buckets',
+    /missing; expected an array/,
+  ],
+  [
+    'MSK cluster ARN',
+    (c) => (added(c, 'kafka').clusterArn = 'arn:aws:kafka:us-east-1:123456789012:cluster/orders'),
+    'accounts[0].sources[2].clusterArn',
+    /is not an MSK cluster ARN; expected "arn:aws:kafka:REGION:ACCOUNT:cluster\/NAME\/UUID"/,
+  ],
+  [
+    'MSK topic pattern',
+    (c) => (added(c, 'kafka').topics = ['orders', 'payments/#']),
+    'accounts[0].sources[2].topics[1]',
+    /"payments\/#" is not a topic name or pattern; use 1 to 249 letters, digits and \. _ -, with \* for any characters/,
+  ],
+  [
+    'MSK consumer group listed twice',
+    (c) => (added(c, 'kafka').consumerGroups = ['cp', 'cp']),
+    'accounts[0].sources[2].consumerGroups[1]',
+    /"cp" is already consumerGroups\[0\]; list each consumer group once/,
+  ],
+  [
+    'MSK source without a cluster',
+    (c) => delete added(c, 'kafka').clusterArn,
+    'accounts[0].sources[2].clusterArn',
+    /missing; expected a string/,
+  ],
+  [
+    'RDS field on a Kinesis source',
+    (c) => (added(c, 'clickstream').dbUser = 'x'),
+    'accounts[0].sources[2].dbUser',
     /unknown field; check its spelling/,
   ],
   ['no sources', (c) => (c.accounts[0].sources = []), 'accounts[0].sources', /list at least one source/],

@@ -21,7 +21,7 @@ const resourceIdOf = (engine: string, n: number) =>
 
 type Source = SourceFacts['source'];
 
-/** Every engine with every way to name its database, in both pipe modes, plus custom user and role names. */
+/** Every engine with every way to name its database, in both pipe modes, custom user and role names; Kinesis, S3 and MSK sources. */
 export const MATRIX_CONFIG: RawConfig = {
   clickHouseIamRoleArn: CLICKHOUSE_ROLE,
   accounts: [
@@ -61,6 +61,33 @@ export const MATRIX_CONFIG: RawConfig = {
         { name: 'ledger', type: 'aurora-mysql', resourceId: resourceIdOf('aurora-mysql', 4), dbUser: 'l' },
       ],
     },
+    {
+      name: 'streams',
+      accountId: '345678901234',
+      region: 'eu-west-1',
+      sources: [
+        {
+          name: 'events',
+          type: 'kinesis',
+          streams: ['events', 'arn:aws:kinesis:eu-west-1:345678901234:stream/audit'],
+          roleName: 'ClickHouseAccessRole-events-reader',
+        },
+        { name: 'raw', type: 's3', buckets: ['acme-raw', 'acme-raw-archive'] },
+        {
+          name: 'ingest',
+          type: 's3',
+          buckets: ['acme-ingest'],
+          prefix: 'clickpipes/',
+          sqsQueueArn: 'arn:aws:sqs:eu-west-1:345678901234:ingest-events',
+        },
+        {
+          name: 'kafka',
+          type: 'msk',
+          clusterArn: 'arn:aws:kafka:eu-west-1:345678901234:cluster/events/0f1e2d3c-aaaa-bbbb-cccc-1234567890ab-2',
+          consumerGroups: ['clickpipes'],
+        },
+      ],
+    },
   ],
 };
 
@@ -78,8 +105,8 @@ export const GOV_CONFIG: RawConfig = {
 };
 
 /**
- * Only literal inputs (resource IDs, account, region): what `terraform plan` can run offline.
- * Two accounts, every engine.
+ * Only literal inputs (resource IDs, stream names, ARNs, account, region): what `terraform plan` can
+ * run offline. Two accounts, every engine, and one source of each other type.
  */
 export const LITERAL_CONFIG: RawConfig = {
   clickHouseIamRoleArn: CLICKHOUSE_ROLE,
@@ -99,12 +126,22 @@ export const LITERAL_CONFIG: RawConfig = {
       name: 'literal-eu',
       accountId: '210987654321',
       region: 'eu-west-1',
-      sources: ENGINES.slice(3).map((engine, e) => ({
-        name: engine,
-        type: engine,
-        resourceId: resourceIdOf(engine, e + 5),
-        dbUser: 'cp_reader',
-      })),
+      sources: [
+        ...ENGINES.slice(3).map((engine, e) => ({
+          name: engine,
+          type: engine,
+          resourceId: resourceIdOf(engine, e + 5),
+          dbUser: 'cp_reader',
+        })),
+        { name: 'clicks', type: 'kinesis', streams: ['clicks'] },
+        { name: 'landing', type: 's3', buckets: ['acme-landing'], prefix: 'in/' },
+        {
+          name: 'orders-kafka',
+          type: 'msk',
+          clusterArn: 'arn:aws:kafka:eu-west-1:210987654321:cluster/orders/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5',
+          topics: ['orders'],
+        },
+      ],
     },
   ],
 };

@@ -164,9 +164,28 @@ export class StackPolicyResolver {
         return this.literal(block.name);
       case 'aws_iam_role.arn':
         return this.roleArn(block);
+      case 'aws_kinesis_stream.arn':
+        return this.arn('kinesis', `stream/${this.literal(block.name)}`, block.name);
+      case 'aws_sqs_queue.arn':
+        return this.arn('sqs', `${this.literal(block.name)}`, block.name);
+      case 'aws_s3_bucket.arn':
+        return this.literal(block.bucket) && `arn:${this.partition ?? 'aws'}:s3:::${this.literal(block.bucket)}`;
+      case 'aws_msk_cluster.arn':
+        // The cluster's UUID is known only after apply.
+        return this.arn(
+          'kafka',
+          `cluster/${this.literal(block.cluster_name)}/${standIn(`UNKNOWN-${code(reference)}`)}`,
+          block.cluster_name,
+        );
       default:
         return undefined;
     }
+  }
+
+  /** The ARN of a regional resource of the stack's region and account, when `name` is literal. */
+  private arn(service: string, resource: string, name: Json | undefined): string | undefined {
+    if (this.literal(name) === undefined || this.region === undefined) return undefined;
+    return `arn:${this.partition}:${service}:${this.region}:${this.account ?? STAND_IN_ACCOUNT}:${resource}`;
   }
 
   /** The ARN of an `aws_iam_role` block with a literal name (and path). */
@@ -200,12 +219,23 @@ export class StackPolicyResolver {
       }
       const end = closingBrace(text, start + 1);
       const expression = text.slice(start + 2, end).trim();
-      const value = REFERENCE.test(expression) ? this.valueOf(expression) : undefined;
+      const value = this.evaluate(expression);
       if (value === undefined) this.unresolved.add(expression);
       out += value ?? text.slice(start, end + 1);
       i = end + 1;
     }
     return out + text.slice(i);
+  }
+
+  /**
+   * The value of an expression inside `${…}`: a reference, or `replace(reference, "from", "to")`
+   * with literal strings (how a construct derives an MSK topic ARN from the cluster's); else undefined.
+   */
+  private evaluate(expression: string): string | undefined {
+    if (REFERENCE.test(expression)) return this.valueOf(expression);
+    const call = /^replace\(\s*([\w.-]+)\s*,\s*"([^"\\/]*)"\s*,\s*"([^"\\]*)"\s*\)$/.exec(expression);
+    if (call && REFERENCE.test(call[1])) return this.valueOf(call[1])?.split(call[2]).join(call[3]);
+    return undefined;
   }
 
   /** The IAM JSON of a policy attribute's value, in any of the three forms. */

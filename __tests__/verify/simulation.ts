@@ -116,10 +116,181 @@ function rdsAccess(f: SourceFacts): SourceAccess {
   };
 }
 
+type Fields = Record<string, unknown>;
+
+/** Kinesis (FACTS.md, and the README's departure: consumers' actions on consumer ARNs): read the configured streams. */
+function kinesisAccess(f: SourceFacts): SourceAccess {
+  const streams = ((f.source as Fields).streams as string[]).map((s) =>
+    s.startsWith('arn:') ? s : `arn:${f.partition}:kinesis:${f.region}:${f.account}:stream/${s}`,
+  );
+  const [first] = streams;
+  const m = /^arn:([\w-]+):kinesis:([\w-]+):(\d{12}):stream\/(.+)$/.exec(first)!;
+  const stream = (o: { region?: string; account?: string; name?: string }) =>
+    `arn:${m[1]}:kinesis:${o.region ?? m[2]}:${o.account ?? m[3]}:stream/${o.name ?? m[4]}`;
+  const consumer = (arn: string) => `${arn}/consumer/clickpipes-consumer:1700000000`;
+  const read = [
+    'DescribeStream',
+    'GetShardIterator',
+    'GetRecords',
+    'ListShards',
+    'RegisterStreamConsumer',
+    'ListStreamConsumers',
+  ];
+  const fanOut = ['SubscribeToShard', 'DescribeStreamConsumer', 'DeregisterStreamConsumer'];
+  const req = (what: string, action: string, resource: string): Request => ({
+    what,
+    action: `kinesis:${action}`,
+    resource,
+  });
+  return {
+    trustActions: ['sts:AssumeRole'],
+    allowed: [
+      ...streams.flatMap((arn) => read.map((a) => req(`${a} on ${arn}`, a, arn))),
+      ...streams.flatMap((arn) => fanOut.map((a) => req(`${a} on a consumer of ${arn}`, a, consumer(arn)))),
+      req('ListStreams', 'ListStreams', '*'),
+    ],
+    denied: [
+      req('read another stream', 'GetRecords', stream({ name: `${m[4]}-other` })),
+      req('read a stream whose name starts with the configured one', 'GetRecords', stream({ name: `${m[4]}2` })),
+      req('read the same stream name in another region', 'GetRecords', stream({ region: other(m[2], OTHER_REGIONS) })),
+      req(
+        'read the same stream name in another account',
+        'GetRecords',
+        stream({ account: other(m[3], OTHER_ACCOUNTS) }),
+      ),
+      req(
+        'subscribe with a consumer of another stream',
+        'SubscribeToShard',
+        consumer(stream({ name: `${m[4]}-other` })),
+      ),
+      req('write to the stream', 'PutRecord', first),
+      req('delete the stream', 'DeleteStream', first),
+    ],
+  };
+}
+
+/** S3 (FACTS.md): list the configured buckets, read their objects (under the prefix), consume the queue. */
+function s3Access(f: SourceFacts): SourceAccess {
+  const s = f.source as Fields;
+  const buckets = s.buckets as string[];
+  const prefix = (s.prefix as string | undefined) ?? '';
+  const queue = s.sqsQueueArn as string | undefined;
+  const bucket = (name: string) => `arn:${f.partition}:s3:::${name}`;
+  const object = (name: string, key: string) => `${bucket(name)}/${key}`;
+  const req = (what: string, action: string, resource: string): Request => ({ what, action, resource });
+  const [first] = buckets;
+  return {
+    trustActions: ['sts:AssumeRole'],
+    allowed: [
+      ...buckets.flatMap((b) => [
+        req(`locate ${b}`, 's3:GetBucketLocation', bucket(b)),
+        req(`list ${b}`, 's3:ListBucket', bucket(b)),
+        req(`read an object of ${b}`, 's3:GetObject', object(b, `${prefix}2024/01/data.csv`)),
+        req(`read an object's tags in ${b}`, 's3:GetObjectTagging', object(b, `${prefix}data.csv`)),
+      ]),
+      ...(queue
+        ? ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'].map((a) =>
+            req(`${a} on the queue`, a, queue),
+          )
+        : []),
+      ...(queue ? [req('list queues', 'sqs:ListQueues', '*')] : []),
+    ],
+    denied: [
+      req('read an object of another bucket', 's3:GetObject', object(`${first}-other`, `${prefix}data.csv`)),
+      req(
+        'read an object of a bucket whose name starts with the configured one',
+        's3:GetObject',
+        object(`${first}2`, `${prefix}data.csv`),
+      ),
+      req('list another bucket', 's3:ListBucket', bucket(`${first}-other`)),
+      ...(prefix
+        ? [req('read an object outside the prefix', 's3:GetObject', object(first, 'elsewhere/data.csv'))]
+        : []),
+      req('write an object', 's3:PutObject', object(first, `${prefix}data.csv`)),
+      req('delete an object', 's3:DeleteObject', object(first, `${prefix}data.csv`)),
+      req('change the bucket policy', 's3:PutBucketPolicy', bucket(first)),
+      ...(queue
+        ? [
+            req('send to the queue', 'sqs:SendMessage', queue),
+            req('receive from another queue', 'sqs:ReceiveMessage', `${queue}-other`),
+          ]
+        : [
+            req(
+              'receive from a queue (none configured)',
+              'sqs:ReceiveMessage',
+              `arn:${f.partition}:sqs:${f.region}:${f.account}:q`,
+            ),
+          ]),
+    ],
+  };
+}
+
+/** MSK with IAM (FACTS.md): connect to the cluster, read the configured topics, use the configured consumer groups. */
+function mskAccess(f: SourceFacts): SourceAccess {
+  const s = f.source as Fields;
+  const cluster = s.clusterArn as string;
+  const m = /^arn:([\w-]+):kafka:([\w-]+):(\d{12}):cluster\/([^/]+)\/(.+)$/.exec(cluster)!;
+  const under = (type: string, o: { region?: string; account?: string; name?: string; uuid?: string } = {}) =>
+    `arn:${m[1]}:kafka:${o.region ?? m[2]}:${o.account ?? m[3]}:${type}/${o.name ?? m[4]}/${o.uuid ?? m[5]}`;
+  // A pattern stands for a topic it matches: `payments.*` → `payments.x`.
+  const concrete = (pattern: string) => pattern.replace(/\*/g, 'x');
+  const topics = ((s.topics as string[] | undefined) ?? ['*']).map(concrete);
+  const groups = ((s.consumerGroups as string[] | undefined) ?? ['*']).map(concrete);
+  const literalTopic = (s.topics as string[] | undefined)?.find((t) => !t.includes('*'));
+  const req = (what: string, action: string, resource: string): Request => ({
+    what,
+    action: `kafka-cluster:${action}`,
+    resource,
+  });
+  return {
+    trustActions: ['sts:AssumeRole'],
+    allowed: [
+      req('connect to the cluster', 'Connect', cluster),
+      ...topics.flatMap((t) =>
+        ['DescribeTopic', 'ReadData'].map((a) => req(`${a} on topic ${t}`, a, `${under('topic')}/${t}`)),
+      ),
+      ...groups.flatMap((g) =>
+        ['AlterGroup', 'DescribeGroup'].map((a) => req(`${a} on group ${g}`, a, `${under('group')}/${g}`)),
+      ),
+    ],
+    denied: [
+      req(
+        'connect to another cluster of the same name (another UUID)',
+        'Connect',
+        under('cluster', { uuid: 'other-uuid-1' }),
+      ),
+      req('connect to another cluster', 'Connect', under('cluster', { name: `${m[4]}-other` })),
+      req(
+        'connect to the same cluster name in another region',
+        'Connect',
+        under('cluster', { region: other(m[2], OTHER_REGIONS) }),
+      ),
+      req(
+        'connect to the same cluster name in another account',
+        'Connect',
+        under('cluster', { account: other(m[3], OTHER_ACCOUNTS) }),
+      ),
+      req('read a topic of another cluster', 'ReadData', `${under('topic', { uuid: 'other-uuid-1' })}/${topics[0]}`),
+      ...(literalTopic
+        ? [
+            req(
+              'read a topic whose name starts with a configured one',
+              'ReadData',
+              `${under('topic')}/${literalTopic}2`,
+            ),
+          ]
+        : []),
+      req('write to a topic', 'WriteData', `${under('topic')}/${topics[0]}`),
+      req('create a topic', 'CreateTopic', `${under('topic')}/${topics[0]}`),
+      req('alter the cluster', 'AlterCluster', cluster),
+    ],
+  };
+}
+
 /**
- * The table of source types. A new type (Kinesis streams and consumers, S3 buckets, MSK topics)
- * is one entry: its trust actions, what it must reach, and its neighbours (another stream or
- * bucket, a name that merely starts with the configured one, another region or account).
+ * The table of source types: each is its trust actions, what it must reach, and its neighbours
+ * (another stream or bucket, a name that merely starts with the configured one, another region
+ * or account, a write instead of a read).
  */
 export const ACCESS_BY_TYPE: Readonly<Record<string, (facts: SourceFacts) => SourceAccess>> = {
   'rds-postgres': rdsAccess,
@@ -127,6 +298,9 @@ export const ACCESS_BY_TYPE: Readonly<Record<string, (facts: SourceFacts) => Sou
   'rds-mysql': rdsAccess,
   'aurora-mysql': rdsAccess,
   'rds-mariadb': rdsAccess,
+  kinesis: kinesisAccess,
+  s3: s3Access,
+  msk: mskAccess,
 };
 
 /** The STS actions a trust policy may grant a principal; those not granted are simulated as denied. */

@@ -1,0 +1,75 @@
+import { ENGINES, PipeMode, RdsEngine } from './engines';
+import { DEFAULT_BINLOG_RETENTION_HOURS } from './setup-sql';
+
+/** What {@link cdcPrerequisites} describes. */
+export interface CdcPrerequisiteInput {
+  readonly engine: RdsEngine;
+  readonly pipeMode: PipeMode;
+  /** This stack creates the database and sets its parameter group and backups. */
+  readonly managed: boolean;
+  readonly binlogRetentionHours?: number;
+}
+
+/**
+ * What a database needs for a ClickPipes CDC pipe, one sentence each, from the ClickPipes source
+ * guides: the replication parameters (in the cluster parameter group on Aurora), automated
+ * backups for the MySQL/MariaDB binary log, the binary log retention and GTID mode. For a
+ * database this stack creates, it says what the stack already sets. Empty for initial-load pipes.
+ */
+export function cdcPrerequisites(i: CdcPrerequisiteInput): string[] {
+  if (i.pipeMode !== 'cdc') return [];
+  const info = ENGINES[i.engine];
+  const group = info.kind === 'cluster' ? 'DB cluster parameter group' : 'DB parameter group';
+  const parameters = info.cdcParameters
+    .map((p) => `${p.name} = ${p.value}${p.applyMethod === 'pending-reboot' ? ' (takes a reboot)' : ''}`)
+    .join(', ');
+  const out = [
+    i.managed ? `set by this stack: a ${group} with ${parameters}` : `set in the database's ${group}: ${parameters}`,
+  ];
+  if (info.dialect === 'postgres') {
+    out.push(
+      'PostgreSQL 11 or later (rds.iam_auth_for_replication; ClickPipes recommends 12 or later)',
+      'every table of the publication has a primary key or REPLICA IDENTITY FULL',
+    );
+    return out;
+  }
+  if (info.kind === 'instance') {
+    out.push(
+      i.managed
+        ? 'set by this stack: automated backups (they turn the binary log on)'
+        : 'automated backups on (backup retention period of 1 day or more): they turn the binary log on',
+    );
+  }
+  out.push(
+    `binary log retention of ${i.binlogRetentionHours ?? DEFAULT_BINLOG_RETENTION_HOURS} hours: the CALL mysql.rds_set_configuration of the setup SQL`,
+    i.engine === 'rds-mariadb'
+      ? 'GTID mode: on by default on MariaDB'
+      : 'recommended: gtid-mode = ON and enforce_gtid_consistency = ON (takes a reboot)',
+  );
+  return out;
+}
+
+/** The lowest MariaDB version with `binlog_row_metadata` (10.5.0). */
+const MIN_MARIADB_FOR_CDC = [10, 5] as const;
+/** The lowest MySQL version with `binlog_row_metadata` (8.0.1). */
+const MIN_MYSQL_FOR_CDC = [8, 0] as const;
+
+/**
+ * The problem with a literal engine version for CDC, or undefined: MySQL/MariaDB CDC needs
+ * `binlog_row_metadata = FULL`, which exists from MySQL 8.0 (Aurora MySQL 3) and MariaDB 10.5.
+ */
+export function cdcEngineVersionProblem(engine: RdsEngine, version: string): string | undefined {
+  const info = ENGINES[engine];
+  if (info.dialect === 'postgres') return undefined;
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return undefined;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  const [minMajor, minMinor] = engine === 'rds-mariadb' ? MIN_MARIADB_FOR_CDC : MIN_MYSQL_FOR_CDC;
+  if (major > minMajor || (major === minMajor && minor >= minMinor)) return undefined;
+  const needed =
+    engine === 'rds-mariadb' ? 'MariaDB 10.5' : engine === 'aurora-mysql' ? 'Aurora MySQL 3 (MySQL 8.0)' : 'MySQL 8.0';
+  return (
+    `"cdc" needs binlog_row_metadata = FULL, which exists from ${needed}, but the engine version is "${version}"; ` +
+    'upgrade the database, or use "initial-load"'
+  );
+}

@@ -1,0 +1,158 @@
+import { Construct } from 'constructs';
+import { TerraformStack, Token } from 'cdktf';
+import type { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
+import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literalPartition } from './clickpipes-access-role';
+import { FieldProblem } from './errors';
+import {
+  AwsPartition,
+  arnPartitionProblem,
+  defaultRoleName,
+  kinesisRoleNameProblem,
+  kinesisStreamProblem,
+  parseKinesisStreamArn,
+} from './validation';
+
+/**
+ * Actions on each stream (catalog resource type `stream`), as the ClickPipes Kinesis guide lists
+ * them, less `kinesis:DeregisterStreamConsumer`, which acts on a consumer.
+ */
+export const KINESIS_STREAM_ACTIONS = [
+  'kinesis:DescribeStream',
+  'kinesis:GetShardIterator',
+  'kinesis:GetRecords',
+  'kinesis:ListShards',
+  'kinesis:RegisterStreamConsumer',
+  'kinesis:ListStreamConsumers',
+] as const;
+
+/**
+ * Actions on the enhanced fan-out consumers of each stream (catalog resource type `consumer`,
+ * `arn:…:stream/NAME/consumer/CONSUMER:TIMESTAMP`). The guide grants the first two on
+ * `stream/NAME/*`, and `kinesis:DeregisterStreamConsumer` on the stream, where the IAM catalog
+ * shows it can match nothing: it acts on the consumer, so it is granted here.
+ */
+export const KINESIS_CONSUMER_ACTIONS = [
+  'kinesis:SubscribeToShard',
+  'kinesis:DescribeStreamConsumer',
+  'kinesis:DeregisterStreamConsumer',
+] as const;
+
+/** Props of {@link ClickPipesKinesisAccess}. */
+export interface ClickPipesKinesisAccessProps extends ClickPipesAccessRoleProps {
+  /**
+   * The streams ClickPipes reads, at least one: a stream name (in `accountId` and `region`, by
+   * default the provider's), a stream ARN (`arn:aws:kinesis:REGION:ACCOUNT:stream/NAME`), or a
+   * `KinesisStream` of the same stack.
+   */
+  readonly streams: readonly (string | KinesisStream)[];
+  /**
+   * Name of the IAM role; ClickPipes requires it to start with `ClickHouseAccessRole-`.
+   * @default `ClickHouseAccessRole-<construct id>`
+   */
+  readonly roleName?: string;
+}
+
+/** What {@link kinesisAccessProblems} checks, as plain values. */
+export interface KinesisAccessRuleInput {
+  readonly roleName: string;
+  /** The streams as given: names or ARNs (Terraform references are skipped). */
+  readonly streams: readonly string[];
+  /** The partition of the role, when known. */
+  readonly partition?: AwsPartition;
+}
+
+/**
+ * The rules of a Kinesis source, shared by the construct and the config schema: the role name
+ * prefix, well-formed stream names and ARNs in the role's partition, no stream twice.
+ */
+export function kinesisAccessProblems(i: KinesisAccessRuleInput): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!Token.isUnresolved(i.roleName)) {
+    const p = kinesisRoleNameProblem(i.roleName);
+    if (p) problems.push(['roleName', p]);
+  }
+  if (i.streams.length === 0) problems.push(['streams', 'list at least one stream (a name or a stream ARN)']);
+  const seen = new Map<string, number>();
+  i.streams.forEach((stream, n) => {
+    if (Token.isUnresolved(stream)) return;
+    const field = `streams[${n}]`;
+    const p = kinesisStreamProblem(stream);
+    if (p) {
+      problems.push([field, p]);
+      return;
+    }
+    const arn = parseKinesisStreamArn(stream);
+    const partitionProblem = arn && i.partition && arnPartitionProblem(stream, arn.partition, i.partition);
+    if (partitionProblem) problems.push([field, partitionProblem]);
+    const first = seen.get(stream);
+    if (first !== undefined)
+      problems.push([field, `${JSON.stringify(stream)} is already streams[${first}]; list each stream once`]);
+    else seen.set(stream, n);
+  });
+  return problems;
+}
+
+/**
+ * ClickPipes access to Kinesis data streams, as the ClickPipes guide "Kinesis role-based access"
+ * sets it up by hand:
+ *
+ * - an IAM role named `ClickHouseAccessRole-…` that the ClickHouse service's role may assume
+ *   (`sts:AssumeRole`);
+ * - an inline policy `kinesis-read`: {@link KINESIS_STREAM_ACTIONS} on each stream,
+ *   {@link KINESIS_CONSUMER_ACTIONS} on each stream's enhanced fan-out consumers
+ *   (`…:stream/NAME/consumer/*`), and `kinesis:ListStreams`, which has no resource type, on `*`;
+ * - the output `role_arn`, to paste into ClickPipes.
+ *
+ * Streams encrypted with a customer managed KMS key also need `kms:Decrypt` on that key, which
+ * the ClickPipes guide does not list: add it with the key's policy or another inline policy.
+ *
+ * @example
+ * new ClickPipesKinesisAccess(stack, 'clickstream', {
+ *   clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
+ *   streams: ['clickstream', 'arn:aws:kinesis:us-east-1:123456789012:stream/orders-events'],
+ * });
+ */
+export class ClickPipesKinesisAccess extends ClickPipesAccessRole {
+  /** The ARNs of the streams, possibly Terraform references. */
+  public readonly streamArns: readonly string[];
+
+  constructor(scope: Construct, id: string, props: ClickPipesKinesisAccessProps) {
+    const stack = TerraformStack.of(scope);
+    const problems = kinesisAccessProblems({
+      roleName: props.roleName ?? defaultRoleName(id),
+      streams: props.streams.map((s) => (typeof s === 'string' ? s : s.arn)),
+      partition: literalPartition(props),
+    });
+    props.streams.forEach((s, n) => {
+      if (typeof s !== 'string' && TerraformStack.of(s) !== stack) {
+        problems.push([
+          `streams[${n}]`,
+          `the KinesisStream ${s.node.path} is in another stack than ${stack.node.path}: give its ARN as a string`,
+        ]);
+      }
+    });
+    super(
+      scope,
+      id,
+      props,
+      { trustActions: ['sts:AssumeRole'], what: `the Kinesis streams of source ${id}` },
+      problems,
+    );
+
+    this.streamArns = props.streams.map((s) => {
+      if (typeof s !== 'string') return s.arn;
+      if (Token.isUnresolved(s) || parseKinesisStreamArn(s)) return s;
+      return `arn:${this.partition}:kinesis:${this.region}:${this.accountId}:stream/${s}`;
+    });
+    this.addInlinePolicy('kinesis_read', 'kinesis-read', [
+      { sid: 'ReadStreams', effect: 'Allow', actions: [...KINESIS_STREAM_ACTIONS], resources: [...this.streamArns] },
+      {
+        sid: 'EnhancedFanOutConsumers',
+        effect: 'Allow',
+        actions: [...KINESIS_CONSUMER_ACTIONS],
+        resources: this.streamArns.map((arn) => `${arn}/consumer/*`),
+      },
+      { sid: 'ListStreams', effect: 'Allow', actions: ['kinesis:ListStreams'], resources: ['*'] },
+    ]);
+  }
+}

@@ -1,0 +1,69 @@
+import { AccountConfig, RdsSourceConfig, SourceConfig } from './config';
+import { ENGINES, PipeMode, RDS_ENGINES, RdsEngine } from './engines';
+import { identifierOf } from './managed-database';
+import { DEFAULT_DB_PORTS } from './network-access';
+import { ClickPipesRdsIamAccess } from './rds-iam-access';
+import { setupSqlFile } from './setup-sql';
+
+const isRdsSource = (source: SourceConfig): source is RdsSourceConfig =>
+  (RDS_ENGINES as readonly string[]).includes(source.type);
+
+/** The folder of a stack's synthesized folder that holds the per-source files. */
+export const SOURCE_FILES_DIR = 'clickpipes';
+/** The file of {@link SOURCE_FILES_DIR} that describes how to connect to each source. */
+export const SOURCES_FILE = 'sources.json';
+
+/** What the connect helper needs of a source (`clickpipes/sources.json`). */
+export interface SourceConnectionInfo {
+  readonly engine: RdsEngine;
+  readonly region: string;
+  readonly dbUser: string;
+  readonly pipeMode: PipeMode;
+  /** The DB instance or Aurora cluster identifier, when the config names or creates it. */
+  readonly identifier?: string;
+  /** The port, when the stack sets it (a database it creates). */
+  readonly port?: number;
+  /** The Terraform outputs with the endpoint and port, when the stack knows the database. */
+  readonly addressOutput?: string;
+  readonly portOutput?: string;
+  /** The setup SQL file, relative to the stack folder. */
+  readonly setupSqlFile: string;
+}
+
+/**
+ * The files the app writes beside a stack's Terraform: `clickpipes/<source>.sql`, the setup SQL
+ * of each source (the CDC prerequisites as comments), and `clickpipes/sources.json`, what
+ * `clickpipes-connect` reads. Paths are relative to the stack folder; the content is the same on
+ * every machine.
+ */
+export function sourceFiles(account: AccountConfig, sources: Readonly<Record<string, object>>): Record<string, string> {
+  const files: Record<string, string> = {};
+  const info: Record<string, SourceConnectionInfo> = {};
+  for (const source of account.sources) {
+    const access = sources[source.name];
+    // Kinesis, S3 and MSK sources have no database side.
+    if (!(access instanceof ClickPipesRdsIamAccess) || !isRdsSource(source)) continue;
+    const sqlFile = `${SOURCE_FILES_DIR}/${source.name}.sql`;
+    const notes = access.cdcPrerequisites.length
+      ? ['What the database needs for CDC:', ...access.cdcPrerequisites.map((p) => `  - ${p}`)]
+      : [];
+    files[sqlFile] = setupSqlFile(source.name, access.setupSqlInput, notes);
+    const known = access.dbAddress !== undefined;
+    info[source.name] = {
+      engine: source.type,
+      region: account.region,
+      dbUser: access.dbUser,
+      pipeMode: access.pipeMode,
+      identifier: source.create
+        ? identifierOf(source.name, source.create)
+        : (source.dbInstanceIdentifier ?? source.dbClusterIdentifier),
+      port: source.create ? DEFAULT_DB_PORTS[ENGINES[source.type].dialect] : undefined,
+      addressOutput: known ? `${source.name}_db_address` : undefined,
+      portOutput: known ? `${source.name}_db_port` : undefined,
+      setupSqlFile: sqlFile,
+    };
+  }
+  if (Object.keys(info).length)
+    files[`${SOURCE_FILES_DIR}/${SOURCES_FILE}`] = JSON.stringify({ sources: info }, null, 2) + '\n';
+  return files;
+}

@@ -1,0 +1,17 @@
+// Starts the real databases of the SQL tests once per Jest run (installing them on a clean machine):
+// scripts/test-databases.sh writes .test-db/status.json, which __tests__/databases.ts reads.
+const { spawnSync } = require('child_process');
+const path = require('path');
+
+module.exports = function startTestDatabases() {
+  const script = path.join(__dirname, 'test-databases.sh');
+  const r = spawnSync('bash', [script, 'start'], { encoding: 'utf8' });
+  const said = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  if (r.status !== 0 || r.error) {
+    process.stderr.write(
+      `\ntest databases: ${script} start failed (${r.error?.message ?? `exit ${r.status}`}): ${said}\n`,
+    );
+  } else if (said) {
+    process.stderr.write(`\ntest databases: ${said.replace(/\n/g, '; ')}\n`);
+  }
+};
