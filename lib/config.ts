@@ -349,15 +349,16 @@ export type S3SourceConfig = Extract<SourceConfig, { type: 's3' }>;
 export type MskSourceConfig = Extract<SourceConfig, { type: 'msk' }>;
 
 /**
- * `accounts[0].sources[1].resourceId` from a zod path. A key that is not a plain name (an empty
- * one, one with a space or a dot) is written quoted, `sources[0]["a b"]`, so that the path stays
- * unambiguous.
+ * `accounts[0].sources[1].resourceId` from a zod path. A key that is neither a plain name nor a
+ * path (an empty one, one with a space) is written quoted, `sources[0]["a b"]`, so that the path
+ * stays unambiguous.
  */
 function pathText(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, key) => {
     if (typeof key === 'number') return `${text}[${key}]`;
     const name = String(key);
-    if (!/^[A-Za-z_$][\w$]*$/.test(name)) return `${text}[${JSON.stringify(name)}]`;
+    // A key may be a path already (`schemas[1]`, `networkAccess.clickHouseRegion`): kept as it is.
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d+\])*$/.test(name)) return `${text}[${JSON.stringify(name)}]`;
     return text ? `${text}.${name}` : name;
   }, '');
 }
