@@ -14,16 +14,30 @@
  * `cdktf synth` runs it too (see cdktf.json). User errors print without a stack trace and exit 1;
  * usage errors exit 2.
  */
+import * as path from 'path';
 import { ClickPipesInputError } from './lib/errors';
 import { checkExport, describeStale, exportStacks } from './lib/export';
 import { loadConfig, synthesize } from './lib/synth';
+
+/** Where {@link main} reads and writes: the process's own by default (tests run it in-process). */
+export interface AppIo {
+  /** `CLICKPIPES_CONFIG` and `CDKTF_OUTDIR` are read from it. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The folder of `clickpipes.config.json`, `cdktf.out` and a relative `--out`. */
+  readonly cwd?: string;
+  readonly stdout?: (text: string) => void;
+  readonly stderr?: (text: string) => void;
+}
 
 const USAGE = 'usage: main [--hcl] [--quiet] | main export [--out DIR] [--hcl] [--check] [--quiet]';
 /** The default folder of `export`. */
 const DEFAULT_EXPORT_DIR = 'terraform';
 
-/** `--out DIR` and the flags of a command line; undefined (and a message) when something is not understood. */
-function parseArgs(argv: readonly string[], flags: readonly string[]): { out?: string; set: Set<string> } | undefined {
+/** `--out DIR` and the flags of a command line; a message when something is not understood. */
+function parseArgs(
+  argv: readonly string[],
+  flags: readonly string[],
+): { out?: string; set: Set<string> } | { unknown: string } {
   const set = new Set<string>();
   let out: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -32,35 +46,44 @@ function parseArgs(argv: readonly string[], flags: readonly string[]): { out?: s
       out = argv[++i];
     } else if (arg.startsWith('--out=') && flags.includes('--out')) out = arg.slice('--out='.length);
     else if (flags.includes(arg) && arg !== '--out') set.add(arg);
-    else {
-      process.stderr.write(`unknown argument ${arg}; ${USAGE}\n`);
-      return undefined;
-    }
+    else return { unknown: arg };
   }
   return { out, set };
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Runs the app; resolves to the exit code. Anything but a user error is a bug and is thrown, with its stack. */
+export async function main(argv: readonly string[], io: AppIo = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const cwd = io.cwd ?? process.cwd();
+  const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
+  const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
   const exporting = argv[0] === 'export';
   const args = exporting
     ? parseArgs(argv.slice(1), ['--out', '--hcl', '--check', '--quiet'])
     : parseArgs(argv, ['--hcl', '--quiet']);
-  if (!args) return 2;
-  const say = (text: string) => args.set.has('--quiet') || process.stdout.write(text);
+  if ('unknown' in args) {
+    stderr(`unknown argument ${args.unknown}; ${USAGE}\n`);
+    return 2;
+  }
+  const say = (text: string) => args.set.has('--quiet') || stdout(text);
   const hcl = args.set.has('--hcl');
   try {
-    const { config, origin } = loadConfig();
+    const { config, origin } = loadConfig(env, cwd);
     if (!exporting) {
-      const stacks = synthesize(config, { hcl: hcl ? true : undefined });
+      const stacks = synthesize(config, {
+        outdir: path.resolve(cwd, env.CDKTF_OUTDIR ?? 'cdktf.out'),
+        hcl: hcl ? true : undefined,
+      });
       say(`Synthesized ${stacks.length} stack(s) from ${origin}: ${stacks.join(', ')}\n`);
       return 0;
     }
     const out = args.out ?? DEFAULT_EXPORT_DIR;
+    const options = { out: path.resolve(cwd, out), hcl };
     const form = hcl ? 'HCL' : 'JSON';
     if (args.set.has('--check')) {
-      const stale = await checkExport(config, { out, hcl });
+      const stale = await checkExport(config, options);
       if (stale.length) {
-        process.stderr.write(
+        stderr(
           `${out} is not what ${origin} synthesizes (${form}):\n${describeStale(stale)
             .map((line) => `  ${line}\n`)
             .join('')}Run \`cdktf-clickpipes-aws export --out ${out}${hcl ? ' --hcl' : ''}\` and commit the result.\n`,
@@ -70,18 +93,20 @@ async function main(argv: readonly string[]): Promise<number> {
       say(`${out} is up to date with ${origin} (${form}).\n`);
       return 0;
     }
-    const stacks = await exportStacks(config, { out, hcl });
+    const stacks = await exportStacks(config, options);
     say(`Exported ${stacks.length} stack(s) from ${origin} to ${out} (${form}): ${stacks.join(', ')}\n`);
     return 0;
   } catch (e) {
     if (ClickPipesInputError.isInputError(e)) {
-      process.stderr.write(`Error: ${e.message}\nNothing was written.\n`);
+      stderr(`Error: ${e.message}\nNothing was written.\n`);
       return 1;
     }
     throw e;
   }
 }
 
-void main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse as parseHcl } from '@cdktf/hcl2json';
 import { TerraformStack, Testing } from 'cdktf';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
@@ -18,7 +17,10 @@ import {
   parseConfig,
   synthesize,
 } from '../lib';
-import { MAIN, addresses, runApp, tree } from './helpers';
+import { MAIN, addresses, recordSynth, runApp, tree } from './helpers';
+import { expectCatalogValid } from './verify/catalog';
+import { GOV_CONFIG, LITERAL_CONFIG, MATRIX_CONFIG } from './verify/configs';
+import { comparableHcl, comparableTerraform } from './verify/hcl';
 
 const tmpDirs: string[] = [];
 
@@ -151,6 +153,10 @@ describe('the default app', () => {
     expect(all).not.toMatch(/20\d\d-\d\d-\d\dT/);
   });
 
+  test.each(['prod', 'analytics'])('stack %s: every policy passes the IAM catalog check', async (stack) => {
+    await expectCatalogValid(files[`stacks/${stack}/cdk.tf.json`], `stack ${stack}`);
+  });
+
   test.each(['prod', 'analytics'])('snapshot of stack %s', (stack) => {
     expect(JSON.parse(files[`stacks/${stack}/cdk.tf.json`])).toMatchSnapshot();
   });
@@ -169,16 +175,18 @@ describe('where the config comes from', () => {
     ],
   };
 
-  test('clickpipes.config.json in the working directory', () => {
+  test('clickpipes.config.json in the working directory', async () => {
     const dir = tmp();
     writeConfig(dir, one);
     const r = runApp(dir);
     expect(r.stdout).toBe('Synthesized 1 stack(s) from clickpipes.config.json: solo\n');
-    expect(Object.keys(tree(path.join(dir, 'cdktf.out', 'stacks'))).sort()).toEqual([
+    const stacks = tree(path.join(dir, 'cdktf.out', 'stacks'));
+    expect(Object.keys(stacks).sort()).toEqual([
       'solo/cdk.tf.json',
       'solo/clickpipes/orders.sql',
       'solo/clickpipes/sources.json',
     ]);
+    await expectCatalogValid(stacks['solo/cdk.tf.json'], 'stack solo');
   });
 
   test('CLICKPIPES_CONFIG wins over clickpipes.config.json, and the $schema key is accepted', () => {
@@ -196,46 +204,6 @@ describe('bad input', () => {
     const dir = withDefaultOut();
     return { dir, before: tree(path.join(dir, 'cdktf.out')) };
   }
-
-  const badConfig = JSON.stringify({
-    clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
-    accounts: [
-      {
-        name: 'prod',
-        accountId: '1234',
-        region: 'us-east-1',
-        sources: [{ name: 'orders', type: 'aurora-postgres', resourceId: 'db-ABCDEFGHIJKLMNOP', pipeMode: 'cdc' }],
-      },
-    ],
-  });
-
-  test.each([
-    [
-      'a bad config',
-      badConfig,
-      /^Error: 3 problems:\n {2}- bad\.json: accounts\[0\]\.accountId: "1234" is not an AWS account ID; expected exactly 12 digits.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.resourceId: .*is a DB instance resource ID.*\n {2}- bad\.json: accounts\[0\]\.sources\[0\]\.pipeMode: "cdc" over IAM authentication on PostgreSQL needs .*\nNothing was written\.\n$/,
-    ],
-    [
-      'a file that is not JSON',
-      '{ "accounts": [ }',
-      /^Error: bad\.json:1:17: not valid JSON: Unexpected token '}'\nNothing was written\.\n$/,
-    ],
-    [
-      'a JSON array',
-      '[]',
-      /^Error: bad\.json: \(top level\): expected an object, got array \[\]\nNothing was written\.\n$/,
-    ],
-  ])('%s: exit 1, the config path in the message, no stack trace, cdktf.out untouched', (_what, content, message) => {
-    const { dir, before } = goodSynth();
-    writeConfig(dir, content, 'bad.json');
-    const r = runApp(dir, { CLICKPIPES_CONFIG: 'bad.json' });
-    expect(r.status).toBe(1);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
-    expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
-    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.cdktf.out'))).toEqual([]);
-  });
 
   test('a config file that does not exist', () => {
     const { dir, before } = goodSynth();
@@ -300,8 +268,6 @@ describe('output folder upkeep', () => {
 });
 
 describe('HCL output', () => {
-  type Blocks = Record<string, Record<string, Record<string, unknown>>>;
-
   let hclOut: string;
   beforeAll(() => {
     const dir = tmp();
@@ -329,40 +295,47 @@ describe('HCL output', () => {
   });
 
   test.each(['prod', 'analytics'])(
-    'stack %s parses as HCL and holds the resources, data sources and outputs of the JSON',
+    'stack %s parses as HCL and holds the blocks of the JSON: the same types, names and attributes',
     async (stack) => {
       const json = JSON.parse(fs.readFileSync(path.join(defaultOut, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      const hcl = (await parseHcl('cdk.tf', fs.readFileSync(path.join(hclOut, 'stacks', stack, 'cdk.tf'), 'utf8'))) as {
-        resource: Blocks;
-        data: Blocks;
-        output: Record<string, unknown>;
-      };
-      expect(addresses(hcl.resource)).toEqual(addresses(json.resource));
-      expect(addresses(hcl.data)).toEqual(addresses(json.data));
-      expect(Object.keys(hcl.output).sort()).toEqual(Object.keys(json.output).sort());
-      // The policies read the same in both forms.
-      for (const [name, doc] of Object.entries(
-        json.data.aws_iam_policy_document as Record<string, { statement: unknown[] }>,
-      )) {
-        const hclDoc = (
-          hcl.data.aws_iam_policy_document[name] as unknown as [{ statement: Record<string, unknown>[] }]
-        )[0];
-        expect(hclDoc.statement).toEqual(doc.statement);
-      }
+      const hcl = await comparableHcl(fs.readFileSync(path.join(hclOut, 'stacks', stack, 'cdk.tf'), 'utf8'));
+      expect(hcl).toEqual(comparableTerraform(json));
+      const parsed = hcl as { resource: Record<string, object>; data: Record<string, object> };
+      expect(addresses(parsed.resource)).toEqual(addresses(json.resource));
+      expect(addresses(parsed.data)).toEqual(addresses(json.data));
     },
   );
+
+  test.each([
+    ['every engine and database form', MATRIX_CONFIG],
+    ['literal inputs only', LITERAL_CONFIG],
+    ['GovCloud', GOV_CONFIG],
+  ])("test config %s: each stack's HCL holds the blocks of its JSON", async (_what, config) => {
+    const parsed = parseConfig(config);
+    const dir = tmp();
+    synthesize(parsed, { outdir: path.join(dir, 'json'), hcl: false });
+    synthesize(parsed, { outdir: path.join(dir, 'hcl'), hcl: true });
+    for (const { name } of parsed.accounts) {
+      const json = JSON.parse(fs.readFileSync(path.join(dir, 'json', 'stacks', name, 'cdk.tf.json'), 'utf8'));
+      await expectCatalogValid(json, `stack ${name}`);
+      const hcl = await comparableHcl(fs.readFileSync(path.join(dir, 'hcl', 'stacks', name, 'cdk.tf'), 'utf8'));
+      expect(hcl).toEqual(comparableTerraform(json));
+    }
+  });
 });
 
 describe('databases the stack creates (config "create")', () => {
   const stackOf = (config: ClickPipesConfig) => {
     const app = Testing.app();
     const parsed = parseConfig(config);
-    return Testing.synth(
-      new ClickPipesAccountStack(app, {
-        clickHouseIamRoleArn: parsed.clickHouseIamRoleArn,
-        account: parsed.accounts[0],
-      }),
-      true,
+    return recordSynth(
+      Testing.synth(
+        new ClickPipesAccountStack(app, {
+          clickHouseIamRoleArn: parsed.clickHouseIamRoleArn,
+          account: parsed.accounts[0],
+        }),
+        true,
+      ),
     );
   };
   const config = (source: Record<string, unknown>): ClickPipesConfig =>

@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parse as parseHcl } from '@cdktf/hcl2json';
 import { EXAMPLE_CONFIG, parseConfig, synthesize } from '../lib';
 import { copyProject } from '../scripts/project-copy';
-import { addresses } from './helpers';
+import { expectCatalogValid } from './verify/catalog';
+import { comparableHcl, comparableTerraform } from './verify/hcl';
 
 // The cdktf CLI (`npx cdktf synth`) running this project's cdktf.json app, in a copy of the
 // project so that its build does not touch the dist/ that other test files run.
@@ -39,13 +39,11 @@ test('`cdktf synth --hcl` writes HCL that parses, with the resources of the JSON
   try {
     synthesize(parseConfig(EXAMPLE_CONFIG), { outdir: json, hcl: false });
     for (const [stack, text] of Object.entries(stackFiles(path.join(project, 'cdktf.out')))) {
-      const hcl = (await parseHcl('cdk.tf', text)) as {
-        resource: Record<string, object>;
-        data: Record<string, object>;
-      };
+      const hcl = await comparableHcl(text);
       const expected = JSON.parse(fs.readFileSync(path.join(json, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      expect(addresses(hcl.resource)).toEqual(addresses(expected.resource));
-      expect(addresses(hcl.data)).toEqual(addresses(expected.data));
+      // The same blocks, names and attributes as the JSON synth, whose policies pass the IAM catalog check.
+      expect(hcl).toEqual(comparableTerraform(expected));
+      await expectCatalogValid(expected, `stack ${stack}`);
     }
   } finally {
     fs.rmSync(json, { recursive: true, force: true });

@@ -5,13 +5,35 @@ import { Construct } from 'constructs';
 import { Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ClickPipesInputError } from '../lib/errors';
+import { expectCatalogValid } from './verify/catalog';
+import { ProcessRun, runProcess } from './verify/run-process';
 
-/** Terraform JSON of a stack built by `build`, with an `aws` provider for us-east-1. */
+/** The stacks synthesized during the current test (on globalThis: setup.ts and the test share it). */
+const recorded: string[] = ((globalThis as { __cpaRecordedSynths?: string[] }).__cpaRecordedSynths ??= []);
+
+/**
+ * Marks a synthesized stack (Terraform JSON) for the IAM catalog check that runs after the
+ * test (setup.ts), and returns it.
+ */
+export function recordSynth(synth: string): string {
+  recorded.push(synth);
+  return synth;
+}
+
+/** Checks the stacks recorded during the test against the IAM catalog (see verify/catalog.ts). */
+export async function checkRecordedSynths(): Promise<void> {
+  const synths = recorded.splice(0);
+  for (const synth of synths) await expectCatalogValid(synth, 'a stack this test synthesized');
+}
+
+/** Terraform JSON of a stack built by `build`, with an `aws` provider for us-east-1; checked against the IAM catalog after the test. */
 export function synthStack(build: (scope: Construct) => void): string {
-  return Testing.synthScope((scope) => {
-    new AwsProvider(scope, 'aws', { region: 'us-east-1' });
-    build(scope);
-  });
+  return recordSynth(
+    Testing.synthScope((scope) => {
+      new AwsProvider(scope, 'aws', { region: 'us-east-1' });
+      build(scope);
+    }),
+  );
 }
 
 type Block = Record<string, unknown>;
@@ -46,11 +68,30 @@ export function addresses(section: Record<string, object>): string[] {
     .sort();
 }
 
-/** The statements of the one policy document whose Terraform name holds `part` (`kinesis_read`, `trust`). */
-export function statementsOf(synth: string, part: string): Block[] {
-  const found = Object.entries(policyDocuments(synth)).filter(([name]) => name.includes(part));
-  if (found.length !== 1) throw new Error(`expected one policy document named *${part}*, found ${found.length}`);
-  return found[0][1].statement;
+/** The compiled app (`npm test` builds it first). */
+export const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
+
+/** Runs the compiled app in `cwd`. */
+export function runApp(cwd: string, env: Record<string, string> = {}, args: string[] = []): AppRun {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, env: appEnv(env), encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The outcome of a run of the app. */
+export type AppRun = ProcessRun;
+
+/** The test process's environment without the app's own variables, plus `env`. */
+function appEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const baseEnv = { ...process.env };
+  delete baseEnv.CLICKPIPES_CONFIG;
+  delete baseEnv.CDKTF_OUTDIR;
+  delete baseEnv.SYNTH_HCL_OUTPUT;
+  return { ...baseEnv, ...env };
+}
+
+/** {@link runApp} without blocking, so that several runs can overlap. */
+export function runAppAsync(cwd: string, env: Record<string, string> = {}): Promise<AppRun> {
+  return runProcess(process.execPath, [MAIN], { cwd, env: appEnv(env) });
 }
 
 /** Every file below `dir`, relative path → content. */
@@ -67,17 +108,11 @@ export function tree(dir: string): Record<string, string> {
   return out;
 }
 
-/** The compiled app (`npm test` builds it first). */
-export const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
-
-/** Runs the compiled app in `cwd`, without the config and output variables of the test's own environment. */
-export function runApp(cwd: string, env: Record<string, string> = {}, args: string[] = []) {
-  const baseEnv = { ...process.env };
-  delete baseEnv.CLICKPIPES_CONFIG;
-  delete baseEnv.CDKTF_OUTDIR;
-  delete baseEnv.SYNTH_HCL_OUTPUT;
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, env: { ...baseEnv, ...env }, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/** The statements of the one policy document whose Terraform name holds `part` (`kinesis_read`, `trust`). */
+export function statementsOf(synth: string, part: string): Block[] {
+  const found = Object.entries(policyDocuments(synth)).filter(([name]) => name.includes(part));
+  if (found.length !== 1) throw new Error(`expected one policy document named *${part}*, found ${found.length}`);
+  return found[0][1].statement;
 }
 
 /** The problems of the user error that `run` throws; none when it throws nothing. */

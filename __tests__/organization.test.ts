@@ -407,7 +407,7 @@ const rows: [string, (c: Json) => void, string, RegExp][] = [
   [
     'a tag key AWS reserves',
     (c) => (c.tags = { 'aws:owner': 'x' }),
-    'tags.aws:owner',
+    'tags["aws:owner"]',
     /starts with "aws:", which AWS reserves/,
   ],
   [

@@ -490,12 +490,19 @@ export type KinesisSourceConfig = Extract<SourceConfig, { type: 'kinesis' }>;
 export type S3SourceConfig = Extract<SourceConfig, { type: 's3' }>;
 export type MskSourceConfig = Extract<SourceConfig, { type: 'msk' }>;
 
-/** `accounts[0].sources[1].resourceId` from a zod path. */
+/**
+ * `accounts[0].sources[1].resourceId` from a zod path. A key that is neither a plain name nor a
+ * path (an empty one, one with a space) is written quoted, `sources[0]["a b"]`, so that the path
+ * stays unambiguous.
+ */
 function pathText(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
-    '',
-  );
+  return path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    const name = String(key);
+    // A key may be a path already (`schemas[1]`, `networkAccess.clickHouseRegion`): kept as it is.
+    if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d+\])*$/.test(name)) return `${text}[${JSON.stringify(name)}]`;
+    return text ? `${text}.${name}` : name;
+  }, '');
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -513,11 +520,10 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const value = valueAt(input, issue.path);
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const prefix = pathText(issue.path);
       return issue.keys
         .map(
           (k) =>
-            `${prefix ? prefix + '.' : ''}${k}: unknown field; check its spelling against the schema (schema/clickpipes.config.schema.json)`,
+            `${pathText([...issue.path, k])}: unknown field; check its spelling against the schema (schema/clickpipes.config.schema.json)`,
         )
         .join('\n');
     }

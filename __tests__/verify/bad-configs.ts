@@ -1,0 +1,394 @@
+/**
+ * The bad-input matrix: one row per malformed config field and per refused combination, each a
+ * change to a copy of a small valid config, with the config path that the error must name and
+ * the text it must hold (what was wrong and the expected form). config.test.ts runs the rows
+ * through parseConfig; bad-input.test.ts runs them through the app.
+ */
+import { EXAMPLE_CONFIG } from '../../lib';
+
+/**
+ * A small valid config, each bad-input row changes one thing in a copy of it: the example's
+ * first account with its first two sources, `orders` (rds-postgres, dbInstanceIdentifier) and
+ * `users` (aurora-mysql, resourceId, cdc, dbUser).
+ */
+export const valid = () => {
+  const [first] = EXAMPLE_CONFIG.accounts;
+  return structuredClone({ ...EXAMPLE_CONFIG, accounts: [{ ...first, sources: first.sources!.slice(0, 2) }] });
+};
+export type Config = ReturnType<typeof valid> & Record<string, unknown>;
+export type Source = Record<string, unknown>;
+
+export const src = (c: Config, i = 0) => c.accounts[0].sources[i] as Source;
+/** Adds the example's source `name` (a Kinesis, S3 or MSK source) as accounts[0].sources[2] and returns it. */
+const added = (c: Config, name: string): Source => {
+  const source = structuredClone(EXAMPLE_CONFIG.accounts[0].sources!.find((s) => s.name === name)!);
+  c.accounts[0].sources.push(source as never);
+  return source as Source;
+};
+
+// One row per malformed field and per refused combination: [what, mutation, path, expected text].
+export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = [
+  [
+    'ClickHouse role ARN that is a user',
+    (c) => (c.clickHouseIamRoleArn = 'arn:aws:iam::111122223333:user/x'),
+    'clickHouseIamRoleArn',
+    /is not an IAM role ARN; expected .*like "arn:aws:iam::123456789012:role\/CH-S3-example-Role"/,
+  ],
+  [
+    'ClickHouse role ARN with a wildcard',
+    (c) => (c.clickHouseIamRoleArn = 'arn:aws:iam::111122223333:role/*'),
+    'clickHouseIamRoleArn',
+    /is not an IAM role ARN; expected the ClickHouse service's "Service role ID \(IAM\)"/,
+  ],
+  [
+    'ClickHouse role ARN missing',
+    (c) => delete (c as Partial<Config>).clickHouseIamRoleArn,
+    'clickHouseIamRoleArn',
+    /missing; expected the ClickHouse service's IAM role ARN \(or clickHouseService\)/,
+  ],
+  [
+    'account ID of 11 digits',
+    (c) => (c.accounts[0].accountId = '12345678901'),
+    'accounts[0].accountId',
+    /"12345678901" is not an AWS account ID; expected exactly 12 digits/,
+  ],
+  [
+    'account ID as a number',
+    (c) => ((c.accounts[0] as Source).accountId = 123456789012),
+    'accounts[0].accountId',
+    /expected a string, got number 123456789012/,
+  ],
+  [
+    'region',
+    (c) => (c.accounts[0].region = 'US-EAST-1'),
+    'accounts[0].region',
+    /"US-EAST-1" is not an AWS region code; expected one like "us-east-1"/,
+  ],
+  [
+    'isolated region',
+    (c) => (c.accounts[0].region = 'us-iso-east-1'),
+    'accounts[0].region',
+    /isolated partition, .*; use a region of the aws, aws-cn or aws-us-gov partition/,
+  ],
+  [
+    'partition mismatch',
+    (c) => (c.accounts[0].region = 'cn-north-1'),
+    'accounts[0].region',
+    /is in partition aws but region "cn-north-1" is in partition aws-cn; IAM roles cannot be assumed across partitions/,
+  ],
+  [
+    'resource ID in lower case',
+    (c) => (src(c, 1).resourceId = 'cluster-abcdefghijklmnop'),
+    'accounts[0].sources[1].resourceId',
+    /is not an RDS resource ID; expected the Resource ID/,
+  ],
+  [
+    'instance resource ID for Aurora',
+    (c) => (src(c, 1).resourceId = 'db-ABCDEFGHIJKLMNOP'),
+    'accounts[0].sources[1].resourceId',
+    /is a DB instance resource ID, but Aurora IAM authentication is granted on the cluster; expected the cluster resource ID/,
+  ],
+  [
+    'cluster resource ID for RDS',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      src(c).resourceId = 'cluster-ABCDEFGHIJKLMNOP';
+    },
+    'accounts[0].sources[0].resourceId',
+    /is an Aurora cluster resource ID, but this engine runs on a DB instance; expected an instance resource ID/,
+  ],
+  [
+    'engine',
+    (c) => (src(c).type = 'rds-oracle'),
+    'accounts[0].sources[0].type',
+    /"rds-oracle" is not a source type; expected one of "rds-postgres", "aurora-postgres", "rds-mysql", "aurora-mysql", "rds-mariadb", "kinesis", "s3", "msk"/,
+  ],
+  [
+    'pipe mode',
+    (c) => (src(c).pipeMode = 'streaming'),
+    'accounts[0].sources[0].pipeMode',
+    /"streaming" is not allowed; expected one of "initial-load", "cdc"/,
+  ],
+  [
+    'DB user with a wildcard',
+    (c) => (src(c).dbUser = 'clickpipes*'),
+    'accounts[0].sources[0].dbUser',
+    /"clickpipes\*" is not a usable database user name; start with a letter or _ and use only letters, digits, _ \. - .*wildcards/,
+  ],
+  [
+    'DB user with a space',
+    (c) => (src(c).dbUser = 'click pipes'),
+    'accounts[0].sources[0].dbUser',
+    /is not a usable database user name; start with a letter or _/,
+  ],
+  [
+    'DB user reserved by RDS',
+    (c) => (src(c).dbUser = 'rdsadmin'),
+    'accounts[0].sources[0].dbUser',
+    /starts with "rds", which RDS reserves .*; choose another name/,
+  ],
+  [
+    'DB user too long for MySQL',
+    (c) => (src(c, 1).dbUser = 'a'.repeat(33)),
+    'accounts[0].sources[1].dbUser',
+    /has 33 characters; this engine user names have 1 to 32/,
+  ],
+  [
+    'role name with a slash',
+    (c) => (src(c).roleName = 'team/role'),
+    'accounts[0].sources[0].roleName',
+    /is not a valid IAM role name; use 1 to 64 letters, digits and/,
+  ],
+  [
+    'source name with an underscore',
+    (c) => (src(c).name = 'orders_db'),
+    'accounts[0].sources[0].name',
+    /"orders_db" is not a valid source name; start with a letter and use only letters, digits and hyphens/,
+  ],
+  [
+    'source name too long for the role name',
+    (c) => (src(c).name = 'o'.repeat(44)),
+    'accounts[0].sources[0].name',
+    /has 44 characters; at most 43/,
+  ],
+  [
+    'duplicate source names',
+    (c) => (src(c, 1).name = 'Orders'),
+    'accounts[0].sources[1].name',
+    /"Orders" is already the name of accounts\[0\]\.sources\[0\]; source names must be unique within an account entry/,
+  ],
+  [
+    'duplicate account names',
+    (c) => c.accounts.push({ ...c.accounts[0], accountId: '210987654321' }),
+    'accounts[1].name',
+    /"prod" is already the name of accounts\[0\]'s stack; stack names must be unique \(ignoring case\)/,
+  ],
+  [
+    'the same role name twice in one AWS account',
+    (c) => c.accounts.push({ ...c.accounts[0], name: 'prod-eu', region: 'eu-west-1' }),
+    'accounts[1].sources[0].name',
+    /role name "ClickHouseAccessRole-orders" is already used by accounts\[0\]\.sources\[0\] in account 123456789012.*: set a different roleName/,
+  ],
+  [
+    'account name with a slash',
+    (c) => (c.accounts[0].name = 'prod/eu'),
+    'accounts[0].name',
+    /is not a valid stack name; start with a letter and use at most 64 letters, digits, _ and -/,
+  ],
+  [
+    'Aurora engine with a DB instance identifier',
+    (c) => (src(c).type = 'aurora-postgres'),
+    'accounts[0].sources[0].dbInstanceIdentifier',
+    /aurora-postgres is an Aurora cluster engine.*use dbClusterIdentifier/,
+  ],
+  [
+    'two ways to name the database',
+    (c) => (src(c).resourceId = 'db-ABCDEFGHIJKLMNOP'),
+    'accounts[0].sources[0]',
+    /name the database in exactly one way, not with dbInstanceIdentifier and resourceId/,
+  ],
+  [
+    'no way to name the database',
+    (c) => delete src(c).dbInstanceIdentifier,
+    'accounts[0].sources[0]',
+    /name the database in exactly one way: dbInstanceIdentifier, resourceId, create/,
+  ],
+  [
+    'DB instance identifier in upper case',
+    (c) => (src(c).dbInstanceIdentifier = 'Orders'),
+    'accounts[0].sources[0].dbInstanceIdentifier',
+    /is not a valid RDS identifier; use 1 to 63 lowercase letters, digits and hyphens/,
+  ],
+  [
+    'PostgreSQL CDC on an existing database',
+    (c) => (src(c).pipeMode = 'cdc'),
+    'accounts[0].sources[0].pipeMode',
+    /needs PostgreSQL 11 or later with rds\.iam_auth_for_replication = 1 and rds\.logical_replication = 1 in the database's DB parameter group.*set iamAuthForReplication to true; or use "initial-load"/,
+  ],
+  [
+    'PostgreSQL CDC below 11',
+    (c) => Object.assign(src(c), { pipeMode: 'cdc', iamAuthForReplication: true, engineVersion: '10.21' }),
+    'accounts[0].sources[0].pipeMode',
+    /needs PostgreSQL 11 or later .* but the engine version is "10\.21"; upgrade the database, or use "initial-load"/,
+  ],
+  [
+    'PostgreSQL CDC below 11 on a created database',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      Object.assign(src(c), { pipeMode: 'cdc', create: { engineVersion: '10.21' } });
+    },
+    'accounts[0].sources[0].pipeMode',
+    /needs PostgreSQL 11 or later/,
+  ],
+  [
+    'iamAuthForReplication on MySQL',
+    (c) => (src(c, 1).iamAuthForReplication = true),
+    'accounts[0].sources[1].iamAuthForReplication',
+    /applies to PostgreSQL engines only; .*: remove it/,
+  ],
+  [
+    'engine version that is not one',
+    (c) => (src(c).engineVersion = 'latest'),
+    'accounts[0].sources[0].engineVersion',
+    /"latest" is not an engine version of RDS for PostgreSQL; expected one like "16"/,
+  ],
+  [
+    'engine version outside create',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      Object.assign(src(c), { create: {}, engineVersion: '16' });
+    },
+    'accounts[0].sources[0].engineVersion',
+    /move it to create\.engineVersion/,
+  ],
+  [
+    'allocated storage on Aurora',
+    (c) => {
+      delete src(c, 1).resourceId;
+      src(c, 1).create = { allocatedStorage: 100 };
+    },
+    'accounts[0].sources[1].create.allocatedStorage',
+    /Aurora storage grows by itself: remove allocatedStorage/,
+  ],
+  [
+    'allocated storage too small',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      src(c).create = { allocatedStorage: 5 };
+    },
+    'accounts[0].sources[0].create.allocatedStorage',
+    /5 is out of range; expected at least 20/,
+  ],
+  [
+    'security group ID',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      src(c).create = { vpcSecurityGroupIds: ['default'] };
+    },
+    'accounts[0].sources[0].create.vpcSecurityGroupIds[0]',
+    /expected a security group ID like "sg-0123456789abcdef0"/,
+  ],
+  [
+    'a source name that is no RDS identifier, for a database to create',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      Object.assign(src(c), { name: 'orders-', create: {} });
+    },
+    'accounts[0].sources[0].create.identifier',
+    /"orders-" is not a valid RDS identifier.*\(derived from the source name: set identifier\)/,
+  ],
+  [
+    'an Aurora identifier too long for its writer',
+    (c) => {
+      delete src(c, 1).resourceId;
+      src(c, 1).create = { identifier: 'u'.repeat(57) };
+    },
+    'accounts[0].sources[1].create.identifier',
+    /has 57 characters; an Aurora cluster identifier has at most 56 here, so that its writer .* fits RDS's 63/,
+  ],
+  [
+    'misspelt field',
+    (c) => {
+      src(c).dbInstanceIdentifer = src(c).dbInstanceIdentifier;
+      delete src(c).dbInstanceIdentifier;
+    },
+    'accounts[0].sources[0].dbInstanceIdentifer',
+    /unknown field; check its spelling/,
+  ],
+  [
+    'a field with a name that is no name',
+    (c) => (src(c)['db user'] = 'x'),
+    'accounts[0].sources[0]["db user"]',
+    /unknown field; check its spelling/,
+  ],
+  [
+    'Kinesis role name without the prefix',
+    (c) => (added(c, 'clickstream').roleName = 'clickstream-reader'),
+    'accounts[0].sources[2].roleName',
+    /"clickstream-reader" does not start with "ClickHouseAccessRole-", which ClickPipes requires of the role name for Kinesis/,
+  ],
+  [
+    'Kinesis stream name',
+    (c) => (added(c, 'clickstream').streams = ['clickstream', 'click stream']),
+    'accounts[0].sources[2].streams[1]',
+    /"click stream" is not a Kinesis stream name; use 1 to 128 letters, digits and _ \. -/,
+  ],
+  [
+    'Kinesis stream ARN',
+    (c) => (added(c, 'clickstream').streams = ['arn:aws:kinesis:us-east-1:123456789012:clickstream']),
+    'accounts[0].sources[2].streams[0]',
+    /is not a Kinesis stream ARN; expected "arn:aws:kinesis:REGION:ACCOUNT:stream\/NAME"/,
+  ],
+  [
+    'Kinesis stream ARN in another partition than the account region',
+    (c) => (added(c, 'clickstream').streams = ['arn:aws-cn:kinesis:cn-north-1:123456789012:stream/s']),
+    'accounts[0].sources[2].streams[0]',
+    /is in partition aws-cn, but the role is in partition aws; IAM policies cannot grant access across partitions/,
+  ],
+  [
+    'no Kinesis streams',
+    (c) => (added(c, 'clickstream').streams = []),
+    'accounts[0].sources[2].streams',
+    /list at least one stream/,
+  ],
+  [
+    'S3 bucket name',
+    (c) => (added(c, 'landing').buckets = ['s3://acme-landing-prod']),
+    'accounts[0].sources[2].buckets[0]',
+    /is not an S3 bucket name; use 3 to 63 lowercase letters, digits, dots and hyphens/,
+  ],
+  [
+    'S3 prefix with a wildcard',
+    (c) => (added(c, 'landing').prefix = 'exports/*.csv'),
+    'accounts[0].sources[2].prefix',
+    /holds \* \? \$ or a control character, which IAM would read as a wildcard or variable/,
+  ],
+  [
+    'SQS queue URL for an ARN',
+    (c) => (added(c, 'landing').sqsQueueArn = 'https://sqs.us-east-1.amazonaws.com/123456789012/q'),
+    'accounts[0].sources[2].sqsQueueArn',
+    /is not an SQS queue ARN; expected "arn:aws:sqs:REGION:ACCOUNT:QUEUE_NAME"/,
+  ],
+  [
+    'S3 source with "bucket" for "buckets"',
+    (c) => {
+      const s3 = added(c, 'landing');
+      s3.bucket = 'acme-landing-prod';
+      delete s3.buckets;
+    },
+    'accounts[0].sources[2].buckets',
+    /missing; expected an array/,
+  ],
+  [
+    'MSK cluster ARN',
+    (c) => (added(c, 'kafka').clusterArn = 'arn:aws:kafka:us-east-1:123456789012:cluster/orders'),
+    'accounts[0].sources[2].clusterArn',
+    /is not an MSK cluster ARN; expected "arn:aws:kafka:REGION:ACCOUNT:cluster\/NAME\/UUID"/,
+  ],
+  [
+    'MSK topic pattern',
+    (c) => (added(c, 'kafka').topics = ['orders', 'payments/#']),
+    'accounts[0].sources[2].topics[1]',
+    /"payments\/#" is not a topic name or pattern; use 1 to 249 letters, digits and \. _ -, with \* for any characters/,
+  ],
+  [
+    'MSK consumer group listed twice',
+    (c) => (added(c, 'kafka').consumerGroups = ['cp', 'cp']),
+    'accounts[0].sources[2].consumerGroups[1]',
+    /"cp" is already consumerGroups\[0\]; list each consumer group once/,
+  ],
+  [
+    'MSK source without a cluster',
+    (c) => delete added(c, 'kafka').clusterArn,
+    'accounts[0].sources[2].clusterArn',
+    /missing; expected a string/,
+  ],
+  [
+    'RDS field on a Kinesis source',
+    (c) => (added(c, 'clickstream').dbUser = 'x'),
+    'accounts[0].sources[2].dbUser',
+    /unknown field; check its spelling/,
+  ],
+  ['no sources', (c) => (c.accounts[0].sources = []), 'accounts[0].sources', /list at least one source/],
+  ['no accounts', (c) => (c.accounts = []), 'accounts', /list at least one account/],
+];
