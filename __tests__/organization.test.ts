@@ -16,7 +16,7 @@ import {
   synthesize,
   unwrapInterpolations,
 } from '../lib';
-import { CLICKHOUSE_ROLE, addresses, inputProblems, synthStack } from './helpers';
+import { CLICKHOUSE_ROLE, addresses, inputProblems, recordSynth, synthStack } from './helpers';
 
 // Organizations: top-level defaults, regions, the deployer's role, tags, backends, the ClickHouse
 // service as the trusted principal.
@@ -71,7 +71,7 @@ function synthAll(config: Json): Record<string, Json> {
   return Object.fromEntries(
     app.node.children
       .filter((c): c is ClickPipesAccountStack => c instanceof ClickPipesAccountStack)
-      .map((stack) => [stack.node.id, JSON.parse(Testing.synth(stack, true))]),
+      .map((stack) => [stack.node.id, JSON.parse(recordSynth(Testing.synth(stack, true)))]),
   );
 }
 

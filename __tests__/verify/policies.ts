@@ -60,6 +60,8 @@ export interface ResolvedPolicy {
 
 /** The account of a stand-in: 12 digits, and plainly no one's. */
 export const STAND_IN_ACCOUNT = '000000000000';
+/** The account of a stand-in for a ClickHouse service's IAM role (ClickHouse Cloud's account, not the stack's). */
+export const STAND_IN_CLICKHOUSE_ACCOUNT = '999999999999';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Block = Record<string, Json>;
@@ -159,6 +161,11 @@ export class StackPolicyResolver {
       case 'data.aws_rds_cluster.cluster_resource_id':
       case 'aws_rds_cluster.cluster_resource_id':
         return standIn(`cluster-UNKNOWN${code(reference)}`);
+      case 'data.clickhouse_service.iam_role':
+        // The service's "Service role ID (IAM)", read from ClickHouse Cloud at plan time.
+        return standIn(
+          `arn:${this.partition ?? 'aws'}:iam::${STAND_IN_CLICKHOUSE_ACCOUNT}:role/CH-UNKNOWN${code(reference)}`,
+        );
       case 'aws_iam_role.name':
       case 'aws_iam_role.id':
         return this.literal(block.name);
