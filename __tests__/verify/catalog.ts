@@ -181,3 +181,25 @@ export async function expectCatalogValid(stack: string | TerraformJson, label = 
     throw new Error(`${label}: the IAM catalog refuses ${problems.length} thing(s):\n  ${problems.join('\n  ')}`);
   return policies;
 }
+
+/**
+ * The catalog resource types of `action` that `resource` matches (`*` for a wildcard-only
+ * action on `*`), to document and test what each grant stands on.
+ */
+export async function matchedResourceTypes(action: string, resource: string): Promise<string[]> {
+  const actions = await catalogActions(action);
+  if (typeof actions === 'string') throw new Error(actions);
+  if (resource === '*') return actions.every((a) => a.wildcardOnly) ? ['*'] : [];
+  return actions.flatMap((a) =>
+    [...a.resourceTypes]
+      .filter(([, pattern]) => resourceStringMatchesResourceTypePattern(resource, pattern))
+      .map(([type]) => type),
+  );
+}
+
+/** The actions of the catalog that an action pattern (`s3:Get*`) names, by full name. */
+export async function catalogActionNames(pattern: string): Promise<{ name: string; resourceTypes: string[] }[]> {
+  const actions = await catalogActions(pattern);
+  if (typeof actions === 'string') throw new Error(actions);
+  return actions.map((a) => ({ name: a.name, resourceTypes: [...a.resourceTypes.keys()] }));
+}
