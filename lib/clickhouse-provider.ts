@@ -33,8 +33,8 @@ export interface ClickHouseProviderConfig {
 }
 
 /**
- * The `clickhouse` provider. It authenticates with `CLICKHOUSE_CLOUD_API_KEY` and
- * `CLICKHOUSE_CLOUD_API_SECRET` (an API key of the organization; read access suffices for the
+ * The `clickhouse` provider. It authenticates with `CLICKHOUSE_TOKEN_KEY` and
+ * `CLICKHOUSE_TOKEN_SECRET` (an API key of the organization; read access suffices for the
  * data source), which never go into the synthesized Terraform.
  */
 export class ClickHouseProvider extends TerraformProvider {

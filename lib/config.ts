@@ -58,7 +58,7 @@ const clickHouseService = z
   })
   .meta({
     description:
-      'Trust the IAM role of this ClickHouse Cloud service, read by the ClickHouse Terraform provider (data source clickhouse_service, attribute iam_role; credentials from CLICKHOUSE_ORG_ID, CLICKHOUSE_CLOUD_API_KEY, CLICKHOUSE_CLOUD_API_SECRET). Instead of clickHouseIamRoleArn.',
+      'Trust the IAM role of this ClickHouse Cloud service, read by the ClickHouse Terraform provider (data source clickhouse_service, attribute iam_role; credentials from CLICKHOUSE_ORG_ID, CLICKHOUSE_TOKEN_KEY, CLICKHOUSE_TOKEN_SECRET). Instead of clickHouseIamRoleArn.',
   });
 
 const tags = z
