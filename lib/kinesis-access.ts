@@ -10,6 +10,7 @@ import {
   kinesisRoleNameProblem,
   kinesisStreamProblem,
   parseKinesisStreamArn,
+  repeatedItemProblems,
 } from './validation';
 
 /**
@@ -72,23 +73,15 @@ export function kinesisAccessProblems(i: KinesisAccessRuleInput): FieldProblem[]
     if (p) problems.push(['roleName', p]);
   }
   if (i.streams.length === 0) problems.push(['streams', 'list at least one stream (a name or a stream ARN)']);
-  const seen = new Map<string, number>();
   i.streams.forEach((stream, n) => {
     if (Token.isUnresolved(stream)) return;
     const field = `streams[${n}]`;
-    const p = kinesisStreamProblem(stream);
-    if (p) {
-      problems.push([field, p]);
-      return;
-    }
     const arn = parseKinesisStreamArn(stream);
-    const partitionProblem = arn && i.partition && arnPartitionProblem(stream, arn.partition, i.partition);
-    if (partitionProblem) problems.push([field, partitionProblem]);
-    const first = seen.get(stream);
-    if (first !== undefined)
-      problems.push([field, `${JSON.stringify(stream)} is already streams[${first}]; list each stream once`]);
-    else seen.set(stream, n);
+    const p =
+      kinesisStreamProblem(stream) ?? (arn && i.partition && arnPartitionProblem(stream, arn.partition, i.partition));
+    if (p) problems.push([field, p]);
   });
+  problems.push(...repeatedItemProblems(i.streams, 'streams', 'stream'));
   return problems;
 }
 

@@ -9,6 +9,7 @@ import {
   kafkaNamePatternProblem,
   mskClusterArnProblem,
   parseMskClusterArn,
+  repeatedItemProblems,
 } from './validation';
 
 /** Action on the cluster (catalog resource type `cluster`). */
@@ -59,19 +60,11 @@ export function mskAccessProblems(i: MskAccessRuleInput): FieldProblem[] {
   const names = (field: 'topics' | 'consumerGroups', what: 'topic' | 'consumer group', list?: readonly string[]) => {
     if (list === undefined) return;
     if (list.length === 0) problems.push([field, `list at least one ${what}, or leave ${field} out for all of them`]);
-    const seen = new Map<string, number>();
     list.forEach((name, n) => {
-      if (Token.isUnresolved(name)) return;
-      const p = kafkaNamePatternProblem(name, what);
+      const p = Token.isUnresolved(name) ? undefined : kafkaNamePatternProblem(name, what);
       if (p) problems.push([`${field}[${n}]`, p]);
-      const first = seen.get(name);
-      if (first !== undefined) {
-        problems.push([
-          `${field}[${n}]`,
-          `${JSON.stringify(name)} is already ${field}[${first}]; list each ${what} once`,
-        ]);
-      } else seen.set(name, n);
     });
+    problems.push(...repeatedItemProblems(list, field, what));
   };
   names('topics', 'topic', i.topics);
   names('consumerGroups', 'consumer group', i.consumerGroups);

@@ -9,6 +9,7 @@ import {
   AwsPartition,
   arnPartitionProblem,
   parseSqsQueueArn,
+  repeatedItemProblems,
   s3BucketNameProblem,
   s3PrefixProblem,
   sqsQueueArnProblem,
@@ -81,16 +82,11 @@ export interface S3AccessRuleInput {
 export function s3AccessProblems(i: S3AccessRuleInput): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (i.buckets.length === 0) problems.push(['buckets', 'list at least one bucket name']);
-  const seen = new Map<string, number>();
   i.buckets.forEach((bucket, n) => {
-    if (Token.isUnresolved(bucket)) return;
-    const p = s3BucketNameProblem(bucket);
+    const p = Token.isUnresolved(bucket) ? undefined : s3BucketNameProblem(bucket);
     if (p) problems.push([`buckets[${n}]`, p]);
-    const first = seen.get(bucket);
-    if (first !== undefined) {
-      problems.push([`buckets[${n}]`, `${JSON.stringify(bucket)} is already buckets[${first}]; list each bucket once`]);
-    } else seen.set(bucket, n);
   });
+  problems.push(...repeatedItemProblems(i.buckets, 'buckets', 'bucket'));
   if (i.prefix !== undefined && !Token.isUnresolved(i.prefix)) {
     const p = s3PrefixProblem(i.prefix);
     if (p) problems.push(['prefix', p]);

@@ -412,3 +412,22 @@ export function stateRoleArnProblem(arn: string): string | undefined {
     ? undefined
     : `${show(arn)} is not an IAM role ARN; expected the role Terraform assumes for the state bucket, like "arn:aws:iam::123456789012:role/terraform-state"`;
 }
+
+/**
+ * `[field[n], problem]` for each item of a list that repeats an earlier one, e.g.
+ * `streams[2]: "clicks" is already streams[0]; list each stream once`.
+ */
+export function repeatedItemProblems(
+  list: readonly string[],
+  field: string,
+  what: string,
+): (readonly [field: string, problem: string])[] {
+  const first = new Map<string, number>();
+  const problems: (readonly [string, string])[] = [];
+  list.forEach((item, n) => {
+    const seen = first.get(item);
+    if (seen === undefined) first.set(item, n);
+    else problems.push([`${field}[${n}]`, `${show(item)} is already ${field}[${seen}]; list each ${what} once`]);
+  });
+  return problems;
+}
