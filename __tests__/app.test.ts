@@ -17,19 +17,12 @@ import {
   parseConfig,
   synthesize,
 } from '../lib';
-import { MAIN, addresses, recordSynth, runApp, tree } from './helpers';
+import { MAIN, addresses, recordSynth, runApp, tree, tempFolders } from './helpers';
 import { expectCatalogValid } from './verify/catalog';
 import { GOV_CONFIG, LITERAL_CONFIG, MATRIX_CONFIG } from './verify/configs';
 import { comparableHcl, comparableTerraform } from './verify/hcl';
 
-const tmpDirs: string[] = [];
-
-function tmp(prefix = 'cpa-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
-afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tmp = tempFolders('cpa-');
 
 beforeAll(() => {
   if (!fs.existsSync(MAIN))

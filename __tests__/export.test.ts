@@ -1,20 +1,13 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { checkExport, describeStale, exportStacks, loadConfig, synthesize } from '../lib';
-import { MAIN, addresses, runApp, tree } from './helpers';
+import { MAIN, addresses, runApp, tree, tempFolders } from './helpers';
 
 // The committed-output workflows, through the real app: `export` (JSON, HCL) and `export --check`.
 const YAML_EXAMPLE = path.join(__dirname, '..', 'examples', 'clickpipes.config.yaml');
-const tmpDirs: string[] = [];
-function tmp(prefix = 'cpa-export-'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
-afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tmp = tempFolders('cpa-export-');
 
 const run = (cwd: string, args: string[]) => runApp(cwd, {}, args);
 

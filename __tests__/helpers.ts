@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Construct } from 'constructs';
 import { Testing } from 'cdktf';
@@ -124,4 +125,18 @@ export function inputProblems(run: () => unknown): string[] {
     throw e;
   }
   return [];
+}
+
+/**
+ * A maker of temporary folders for one test file, all removed after its tests. Call it at the top
+ * level of the file (it registers the `afterAll`).
+ */
+export function tempFolders(defaultPrefix: string): (prefix?: string) => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  return (prefix = defaultPrefix) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    dirs.push(dir);
+    return dir;
+  };
 }

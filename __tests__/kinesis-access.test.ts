@@ -9,6 +9,7 @@ import {
   KINESIS_STREAM_ACTIONS,
 } from '../lib';
 import { CLICKHOUSE_ROLE, only, statementsOf, synthStack } from './helpers';
+import { KINESIS_GUIDE_CONSUMER_ACTIONS, KINESIS_GUIDE_STREAM_ACTIONS } from './verify/simulation';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -55,18 +56,9 @@ test('names, ARNs and streams of the stack become stream ARNs; consumers are und
 });
 
 test('the actions are the ones of the ClickPipes guide, DeregisterStreamConsumer moved to the consumers', () => {
-  const guide = [
-    'kinesis:DescribeStream',
-    'kinesis:GetShardIterator',
-    'kinesis:GetRecords',
-    'kinesis:ListShards',
-    'kinesis:RegisterStreamConsumer',
-    'kinesis:DeregisterStreamConsumer',
-    'kinesis:ListStreamConsumers',
-    'kinesis:SubscribeToShard',
-    'kinesis:DescribeStreamConsumer',
-    'kinesis:ListStreams',
-  ];
+  const guide = [...KINESIS_GUIDE_STREAM_ACTIONS, ...KINESIS_GUIDE_CONSUMER_ACTIONS, 'ListStreams'].map(
+    (a) => `kinesis:${a}`,
+  );
   const granted = statementsOf(synthClicks({}), 'kinesis_read').flatMap((s) => s.actions as string[]);
   expect([...granted].sort()).toEqual([...guide].sort());
   expect(KINESIS_STREAM_ACTIONS).not.toContain('kinesis:DeregisterStreamConsumer');

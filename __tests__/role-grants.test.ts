@@ -7,6 +7,7 @@ import { Testing } from 'cdktf';
 import { recordSynth } from './helpers';
 import { catalogActionNames, matchedResourceTypes } from './verify/catalog';
 import { stackPolicies } from './verify/policies';
+import { KINESIS_GUIDE_CONSUMER_ACTIONS, KINESIS_GUIDE_STREAM_ACTIONS } from './verify/simulation';
 
 /** `action on resource → resource types` for every Allow of the inline policy of `source`. */
 async function grants(stack: string, source: string): Promise<string[]> {
@@ -34,21 +35,14 @@ beforeAll(() => {
 });
 
 const KINESIS = 'arn:aws:kinesis:us-east-1:123456789012:stream';
-const STREAM_ACTIONS = [
-  'DescribeStream',
-  'GetShardIterator',
-  'GetRecords',
-  'ListShards',
-  'RegisterStreamConsumer',
-  'ListStreamConsumers',
-];
-const CONSUMER_ACTIONS = ['SubscribeToShard', 'DescribeStreamConsumer', 'DeregisterStreamConsumer'];
 
 test('Kinesis: stream actions on the streams, consumer actions on their consumers, ListStreams on *', async () => {
   const streams = ['clickstream', 'orders-events'];
   expect(await grants(prod, 'clickstream')).toEqual([
-    ...STREAM_ACTIONS.flatMap((a) => streams.map((s) => `kinesis:${a} on ${KINESIS}/${s} → stream`)),
-    ...CONSUMER_ACTIONS.flatMap((a) => streams.map((s) => `kinesis:${a} on ${KINESIS}/${s}/consumer/* → consumer`)),
+    ...KINESIS_GUIDE_STREAM_ACTIONS.flatMap((a) => streams.map((s) => `kinesis:${a} on ${KINESIS}/${s} → stream`)),
+    ...KINESIS_GUIDE_CONSUMER_ACTIONS.flatMap((a) =>
+      streams.map((s) => `kinesis:${a} on ${KINESIS}/${s}/consumer/* → consumer`),
+    ),
     'kinesis:ListStreams on * → *',
   ]);
 });

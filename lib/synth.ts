@@ -6,7 +6,6 @@ import { ClickPipesConfig, parseConfig } from './config';
 import { CONFIG_FILES, findConfigFile, readConfigFile } from './config-file';
 import { EXAMPLE_CONFIG } from './example-config';
 import { SOURCE_FILES_DIR, sourceFiles } from './source-files';
-import { configStacks } from './stacks';
 
 /** The config file the app reads from the working directory when `CLICKPIPES_CONFIG` is not set (or its YAML twin). */
 export const DEFAULT_CONFIG_FILE = CONFIG_FILES[0];
@@ -72,17 +71,19 @@ export function synthesize(config: ClickPipesConfig, options: SynthesizeOptions 
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}.new-`));
   // cdktf's stacks read HCL mode from the environment only (its App reads the option).
   process.env.SYNTH_HCL_OUTPUT = String(hcl);
+  let stacks: string[];
   try {
     const app = buildApp(config, new App({ outdir: staging, hclOutput: hcl, stackTraces: false }));
     app.synth();
     writeSourceFiles(app, staging);
     publish(staging, outdir);
+    stacks = app.node.children.filter((c) => c instanceof ClickPipesAccountStack).map((c) => c.node.id);
   } finally {
     if (envHcl === undefined) delete process.env.SYNTH_HCL_OUTPUT;
     else process.env.SYNTH_HCL_OUTPUT = envHcl;
     fs.rmSync(staging, { recursive: true, force: true });
   }
-  return configStacks(config).map((s) => s.name);
+  return stacks;
 }
 
 /** Writes each stack's {@link sourceFiles} (setup SQL, connection info) into its synthesized folder. */

@@ -118,6 +118,22 @@ function rdsAccess(f: SourceFacts): SourceAccess {
 
 type Fields = Record<string, unknown>;
 
+/** What ClickPipes does on each Kinesis stream (FACTS.md), without the service prefix. */
+export const KINESIS_GUIDE_STREAM_ACTIONS = [
+  'DescribeStream',
+  'GetShardIterator',
+  'GetRecords',
+  'ListShards',
+  'RegisterStreamConsumer',
+  'ListStreamConsumers',
+];
+/** What ClickPipes does on a stream's enhanced fan-out consumers (the README's departure: DeregisterStreamConsumer is one). */
+export const KINESIS_GUIDE_CONSUMER_ACTIONS = [
+  'SubscribeToShard',
+  'DescribeStreamConsumer',
+  'DeregisterStreamConsumer',
+];
+
 /** Kinesis (FACTS.md, and the README's departure: consumers' actions on consumer ARNs): read the configured streams. */
 function kinesisAccess(f: SourceFacts): SourceAccess {
   const streams = ((f.source as Fields).streams as string[]).map((s) =>
@@ -128,15 +144,8 @@ function kinesisAccess(f: SourceFacts): SourceAccess {
   const stream = (o: { region?: string; account?: string; name?: string }) =>
     `arn:${m[1]}:kinesis:${o.region ?? m[2]}:${o.account ?? m[3]}:stream/${o.name ?? m[4]}`;
   const consumer = (arn: string) => `${arn}/consumer/clickpipes-consumer:1700000000`;
-  const read = [
-    'DescribeStream',
-    'GetShardIterator',
-    'GetRecords',
-    'ListShards',
-    'RegisterStreamConsumer',
-    'ListStreamConsumers',
-  ];
-  const fanOut = ['SubscribeToShard', 'DescribeStreamConsumer', 'DeregisterStreamConsumer'];
+  const read = KINESIS_GUIDE_STREAM_ACTIONS;
+  const fanOut = KINESIS_GUIDE_CONSUMER_ACTIONS;
   const req = (what: string, action: string, resource: string): Request => ({
     what,
     action: `kinesis:${action}`,
