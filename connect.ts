@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * `clickpipes-connect`: a psql / mysql / mariadb command line with an IAM auth token for a
- * synthesized source (or for flags). See `clickpipes-connect --help` and lib/connect.ts.
+ * synthesized source (or for flags). See `clickpipes-connect --help` and lib/database/connect.ts.
  */
-import { runConnect } from './lib/connect';
+import { runConnect } from './lib/database/connect';
 
 runConnect(process.argv.slice(2)).then(
   (r) => {

@@ -16,8 +16,8 @@
  */
 import * as path from 'path';
 import { ClickPipesInputError } from './lib/errors';
-import { checkExport, describeStale, exportStacks } from './lib/export';
-import { loadConfig, synthesize } from './lib/synth';
+import { checkExport, describeStale, exportStacks } from './lib/app/export';
+import { loadConfig, synthesize } from './lib/app/synth';
 
 /** Where {@link main} reads and writes: the process's own by default (tests run it in-process). */
 export interface AppIo {

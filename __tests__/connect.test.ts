@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXAMPLE_CONFIG, parseConfig, synthesize } from '../lib';
-import { authToken, clientCommand, runConnect } from '../lib/connect';
+import { authToken, clientCommand, runConnect } from '../lib/database/connect';
 
 // Tokens are made offline by @aws-sdk/rds-signer from fixed credentials at a fixed time (Jest's
 // fake Date only), and their SigV4 signature is recomputed here with node's crypto.

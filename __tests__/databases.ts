@@ -1,8 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { PIPE_MODES, PipeMode, RdsEngine } from '../lib/engines';
-import { ReplicatedTable } from '../lib/setup-sql';
+import { PIPE_MODES, PipeMode, RdsEngine } from '../lib/rules/engines';
+import { ReplicatedTable } from '../lib/database/setup-sql';
 
 /**
  * The real PostgreSQL and MariaDB servers that scripts/test-databases.sh started for this Jest run

@@ -53,7 +53,9 @@ test('no packed file and no library source refers to a test-only package', () =>
   expect(files.filter((f) => f.includes('__tests__') || f.startsWith('scripts/'))).toEqual([]);
   const sources = [
     'main.ts',
-    ...fs.readdirSync(path.join(ROOT, 'lib')).map((f) => `lib/${f}`),
+    ...(fs.readdirSync(path.join(ROOT, 'lib'), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `lib/${f}`),
     ...files.filter((f) => /\.(js|ts|json)$/.test(f)),
   ];
   const offending = sources.flatMap((file) => {

@@ -1,4 +1,4 @@
-import { setupSqlFile } from '../lib/setup-sql';
+import { setupSqlFile } from '../lib/database/setup-sql';
 import { describeWithServer, literal, mariadb, sqlVariants } from './databases';
 
 // The setup SQL of every MySQL/MariaDB variant, run with the mariadb client (`mysql <`, going on

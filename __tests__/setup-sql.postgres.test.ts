@@ -1,4 +1,4 @@
-import { setupSqlFile } from '../lib/setup-sql';
+import { setupSqlFile } from '../lib/database/setup-sql';
 import { SqlVariant, describeWithServer, literal, pgRows, psql, sqlVariants } from './databases';
 
 // The setup SQL of every PostgreSQL variant, run with psql against a real PostgreSQL server, then

@@ -1,7 +1,7 @@
 /** Writes schema/clickpipes.config.schema.json from the config schema (`npm run schema`). */
 import * as fs from 'fs';
 import * as path from 'path';
-import { configJsonSchema } from '../lib/config';
+import { configJsonSchema } from '../lib/config/config';
 
 export const SCHEMA_FILE = path.join('schema', 'clickpipes.config.schema.json');
 

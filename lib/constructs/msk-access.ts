@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Fn, Token } from 'cdktf';
 import type { MskCluster } from '@cdktf/provider-aws/lib/msk-cluster';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literalPartition } from './clickpipes-access-role';
-import { FieldProblem } from './errors';
+import { FieldProblem } from '../errors';
 import {
   AwsPartition,
   arnPartitionProblem,
@@ -10,7 +10,7 @@ import {
   mskClusterArnProblem,
   parseMskClusterArn,
   repeatedItemProblems,
-} from './validation';
+} from '../rules/validation';
 
 /** Action on the cluster (catalog resource type `cluster`). */
 export const MSK_CLUSTER_ACTIONS = ['kafka-cluster:Connect'] as const;

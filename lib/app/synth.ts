@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { ClickPipesAccountStack } from './account-stack';
-import { ClickPipesConfig, parseConfig } from './config';
-import { CONFIG_FILES, findConfigFile, readConfigFile } from './config-file';
-import { EXAMPLE_CONFIG } from './example-config';
+import { ClickPipesConfig, parseConfig } from '../config/config';
+import { CONFIG_FILES, findConfigFile, readConfigFile } from '../config/config-file';
+import { EXAMPLE_CONFIG } from '../config/example-config';
 import { SOURCE_FILES_DIR, sourceFiles } from './source-files';
 
 /** The config file the app reads from the working directory when `CLICKPIPES_CONFIG` is not set (or its YAML twin). */

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { SignerConfig } from '@aws-sdk/rds-signer';
-import { ENGINES, RDS_ENGINES, RdsEngine } from './engines';
-import { ClickPipesInputError } from './errors';
-import { SOURCES_FILE, SOURCE_FILES_DIR, SourceConnectionInfo } from './source-files';
+import { ENGINES, RDS_ENGINES, RdsEngine } from '../rules/engines';
+import { ClickPipesInputError } from '../errors';
+import { SOURCES_FILE, SOURCE_FILES_DIR, SourceConnectionInfo } from '../app/source-files';
 
 /** AWS credentials, or a provider of them (the default chain when not given). */
 export type Credentials = SignerConfig['credentials'];
-import { dbUserProblem, regionProblem } from './validation';
+import { dbUserProblem, regionProblem } from '../rules/validation';
 
 /** Where to connect, as the IAM auth token and the client command need it. */
 export interface ConnectTarget {

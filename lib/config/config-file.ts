@@ -1,7 +1,7 @@
 /** Reading a config file: JSON, or YAML for `.yaml` / `.yml`, with syntax errors named by file and line. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ClickPipesInputError } from './errors';
+import { ClickPipesInputError } from '../errors';
 
 /** The config files the app looks for in the working directory, in this order. */
 export const CONFIG_FILES = ['clickpipes.config.json', 'clickpipes.config.yaml', 'clickpipes.config.yml'] as const;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { ENGINES, PIPE_MODES, RDS_ENGINES } from './engines';
-import { ClickPipesInputError, FieldProblem } from './errors';
-import { managedDatabaseProblems } from './managed-database';
-import { DEFAULT_DB_USER, RdsDatabaseForm, rdsAccessProblems } from './rds-iam-access';
+import { ENGINES, PIPE_MODES, RDS_ENGINES } from '../rules/engines';
+import { ClickPipesInputError, FieldProblem } from '../errors';
+import { managedDatabaseProblems } from '../constructs/managed-database';
+import { DEFAULT_DB_USER, RdsDatabaseForm, rdsAccessProblems } from '../constructs/rds-iam-access';
 import { databaseSideConfigFields } from './database-side-config';
-import { kinesisAccessProblems } from './kinesis-access';
-import { mskAccessProblems } from './msk-access';
-import { s3AccessProblems } from './s3-access';
+import { kinesisAccessProblems } from '../constructs/kinesis-access';
+import { mskAccessProblems } from '../constructs/msk-access';
+import { s3AccessProblems } from '../constructs/s3-access';
 import {
   ROLE_NAME_PREFIX,
   accountIdProblem,
@@ -28,7 +28,7 @@ import {
   roleNameProblem,
   sourceNameProblem,
   stackNameProblem,
-} from './validation';
+} from '../rules/validation';
 import { configStackProblems } from './stacks';
 
 /** A string checked by one of the rules of `validation.ts`; `pattern` goes into the JSON Schema for editors. */
@@ -577,7 +577,7 @@ export function configJsonSchema(): Record<string, unknown> {
     $schema: schema.$schema,
     title: 'cdktf-clickpipes-aws config',
     description:
-      'ClickPipes secure access on AWS: the ClickHouse service role to trust, and per AWS account the region and the RDS/Aurora sources. Generated from lib/config.ts by `npm run schema`.',
+      'ClickPipes secure access on AWS: the ClickHouse service role to trust, and per AWS account the region and the RDS/Aurora sources. Generated from lib/config/config.ts by `npm run schema`.',
     ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
   };
 }

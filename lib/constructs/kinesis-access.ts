@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformStack, Token } from 'cdktf';
 import type { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literalPartition } from './clickpipes-access-role';
-import { FieldProblem } from './errors';
+import { FieldProblem } from '../errors';
 import {
   AwsPartition,
   arnPartitionProblem,
@@ -11,7 +11,7 @@ import {
   kinesisStreamProblem,
   parseKinesisStreamArn,
   repeatedItemProblems,
-} from './validation';
+} from '../rules/validation';
 
 /**
  * Actions on each stream (catalog resource type `stream`), as the ClickPipes Kinesis guide lists

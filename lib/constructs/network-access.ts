@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { FieldProblem, throwIfProblems } from './errors';
-import { clickPipesStaticIps } from './static-ips';
+import { FieldProblem, throwIfProblems } from '../errors';
+import { clickPipesStaticIps } from '../rules/static-ips';
 
 /** Where ClickPipes connects from: the ClickHouse service's region, and which security groups to open. */
 export interface ClickPipesNetworkAccessOptions {

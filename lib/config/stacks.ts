@@ -13,8 +13,8 @@ import type {
   RegionConfig,
   SourceConfig,
 } from './config';
-import { ENGINES } from './engines';
-import { DEFAULT_DB_USER } from './rds-iam-access';
+import { ENGINES } from '../rules/engines';
+import { DEFAULT_DB_USER } from '../constructs/rds-iam-access';
 import {
   AwsPartition,
   MAX_TAGS,
@@ -28,7 +28,7 @@ import {
   partitionOf,
   regionProblem,
   stackNameProblem,
-} from './validation';
+} from '../rules/validation';
 
 /** The tag every resource gets from the provider's default tags. */
 export const MANAGED_BY_TAG = { 'managed-by': 'cdktf-clickpipes-aws' } as const;

@@ -1,9 +1,9 @@
-import { RdsSourceConfig, SourceConfig, StackAccountConfig } from './config';
-import { ENGINES, PipeMode, RDS_ENGINES, RdsEngine } from './engines';
-import { identifierOf } from './managed-database';
-import { DEFAULT_DB_PORTS } from './network-access';
-import { ClickPipesRdsIamAccess } from './rds-iam-access';
-import { setupSqlFile } from './setup-sql';
+import { RdsSourceConfig, SourceConfig, StackAccountConfig } from '../config/config';
+import { ENGINES, PipeMode, RDS_ENGINES, RdsEngine } from '../rules/engines';
+import { identifierOf } from '../constructs/managed-database';
+import { DEFAULT_DB_PORTS } from '../constructs/network-access';
+import { ClickPipesRdsIamAccess } from '../constructs/rds-iam-access';
+import { setupSqlFile } from '../database/setup-sql';
 
 const isRdsSource = (source: SourceConfig): source is RdsSourceConfig =>
   (RDS_ENGINES as readonly string[]).includes(source.type);

@@ -1,4 +1,4 @@
-import { ENGINES, PipeMode, RdsEngine } from './engines';
+import { ENGINES, PipeMode, RdsEngine } from '../rules/engines';
 import { DEFAULT_BINLOG_RETENTION_HOURS } from './setup-sql';
 
 /** What {@link cdcPrerequisites} describes. */

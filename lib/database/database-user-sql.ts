@@ -1,4 +1,4 @@
-import { ENGINES, PipeMode, RdsEngine } from './engines';
+import { ENGINES, PipeMode, RdsEngine } from '../rules/engines';
 
 /** A PostgreSQL identifier, double-quoted so that case and every character are kept. */
 export function quotePostgresIdentifier(name: string): string {

@@ -1,7 +1,7 @@
-import { ENGINES, PipeMode, RdsEngine, postgresMajor } from './engines';
+import { ENGINES, PipeMode, RdsEngine, postgresMajor } from '../rules/engines';
 import { databaseUserStatements, quoteMysqlString, quotePostgresIdentifier } from './database-user-sql';
-import { FieldProblem } from './errors';
-import { sqlIdentifierProblem } from './validation';
+import { FieldProblem } from '../errors';
+import { sqlIdentifierProblem } from '../rules/validation';
 
 /** A table ClickPipes reads: its schema (a MySQL/MariaDB database) and its name. */
 export interface ReplicatedTable {

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ClickPipesConfig } from './config';
+import { ClickPipesConfig } from '../config/config';
 import { terraformFmt } from './hcl-format';
 import { GENERATED_STACK_FILES, publish, synthesize } from './synth';
 

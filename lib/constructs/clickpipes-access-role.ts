@@ -9,7 +9,7 @@ import {
 } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { FieldProblem, throwIfProblems } from './errors';
+import { FieldProblem, throwIfProblems } from '../errors';
 import {
   AwsPartition,
   accountIdProblem,
@@ -20,7 +20,7 @@ import {
   partitionOf,
   regionProblem,
   roleNameProblem,
-} from './validation';
+} from '../rules/validation';
 
 /** Props every ClickPipes source shares. */
 export interface ClickPipesAccessRoleProps {

@@ -4,7 +4,7 @@ import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literalPartition } from './clickpipes-access-role';
-import { FieldProblem } from './errors';
+import { FieldProblem } from '../errors';
 import {
   AwsPartition,
   arnPartitionProblem,
@@ -13,7 +13,7 @@ import {
   s3BucketNameProblem,
   s3PrefixProblem,
   sqsQueueArnProblem,
-} from './validation';
+} from '../rules/validation';
 
 /** Actions on each bucket (catalog resource type `bucket`), as the ClickPipes S3 guide lists them. */
 export const S3_BUCKET_ACTIONS = ['s3:GetBucketLocation', 's3:ListBucket'] as const;

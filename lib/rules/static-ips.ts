@@ -1,4 +1,4 @@
-import data = require('../data/clickpipes-static-ips.json');
+import data = require('../../data/clickpipes-static-ips.json');
 
 /** One ClickPipes region of the data file: its static NAT IPs, and since when new services use them. */
 export interface ClickPipesRegionIps {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CLICKPIPES_REGIONS } from './static-ips';
-import { DEFAULT_BINLOG_RETENTION_HOURS, DEFAULT_PUBLICATION, MAX_BINLOG_RETENTION_HOURS } from './setup-sql';
+import { CLICKPIPES_REGIONS } from '../rules/static-ips';
+import { DEFAULT_BINLOG_RETENTION_HOURS, DEFAULT_PUBLICATION, MAX_BINLOG_RETENTION_HOURS } from '../database/setup-sql';
 
 /**
  * The config fields of an RDS/Aurora source for the database side: what ClickPipes reads (the

@@ -11,16 +11,16 @@ import {
   TerraformStack,
 } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { ClickHouseProvider, DataClickHouseService } from './clickhouse-provider';
-import { ClickPipesAccessRole } from './clickpipes-access-role';
-import { AccountConfig, ConfigDefaults, RdsSourceConfig, StackAccountConfig } from './config';
-import { ClickPipesInputError } from './errors';
-import { ClickPipesKinesisAccess } from './kinesis-access';
-import { ManagedDatabase, createManagedDatabase } from './managed-database';
-import { ClickPipesMskAccess } from './msk-access';
-import { ClickPipesRdsIamAccess } from './rds-iam-access';
-import { ClickPipesS3Access } from './s3-access';
-import { BackendSpec, SourceSpec, StackSpec, accountStacks } from './stacks';
+import { ClickHouseProvider, DataClickHouseService } from '../constructs/clickhouse-provider';
+import { ClickPipesAccessRole } from '../constructs/clickpipes-access-role';
+import { AccountConfig, ConfigDefaults, RdsSourceConfig, StackAccountConfig } from '../config/config';
+import { ClickPipesInputError } from '../errors';
+import { ClickPipesKinesisAccess } from '../constructs/kinesis-access';
+import { ManagedDatabase, createManagedDatabase } from '../constructs/managed-database';
+import { ClickPipesMskAccess } from '../constructs/msk-access';
+import { ClickPipesRdsIamAccess } from '../constructs/rds-iam-access';
+import { ClickPipesS3Access } from '../constructs/s3-access';
+import { BackendSpec, SourceSpec, StackSpec, accountStacks } from '../config/stacks';
 
 /** Props of {@link ClickPipesAccountStack}: one account entry of the config (or one region of it). */
 export interface ClickPipesAccountStackProps {

@@ -2,9 +2,9 @@ import { Construct } from 'constructs';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
-import { ENGINES, RdsEngine } from './engines';
-import { FieldProblem, throwIfProblems } from './errors';
-import { dbIdentifierProblem } from './validation';
+import { ENGINES, RdsEngine } from '../rules/engines';
+import { FieldProblem, throwIfProblems } from '../errors';
+import { dbIdentifierProblem } from '../rules/validation';
 
 /** How to create a database for a ClickPipes source (config `"create": { … }`). */
 export interface ManagedDatabaseProps {

@@ -7,16 +7,16 @@ import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literal } from './clickpipes-access-role';
-import { cdcEngineVersionProblem, cdcPrerequisites } from './cdc-prerequisites';
-import { databaseUserSql } from './database-user-sql';
+import { cdcEngineVersionProblem, cdcPrerequisites } from '../database/cdc-prerequisites';
+import { databaseUserSql } from '../database/database-user-sql';
 import {
   ClickPipesNetworkAccess,
   ClickPipesNetworkAccessOptions,
   DEFAULT_DB_PORTS,
   networkAccessProblems,
 } from './network-access';
-import { ClickPipesGrantsProps, SetupSqlInput, grantsProblems, setupSqlLine } from './setup-sql';
-import { FieldProblem } from './errors';
+import { ClickPipesGrantsProps, SetupSqlInput, grantsProblems, setupSqlLine } from '../database/setup-sql';
+import { FieldProblem } from '../errors';
 import {
   ENGINES,
   EngineInfo,
@@ -26,8 +26,8 @@ import {
   RdsEngine,
   engineVersionProblem,
   postgresMajor,
-} from './engines';
-import { dbUserProblem, resourceIdProblem } from './validation';
+} from '../rules/engines';
+import { dbUserProblem, resourceIdProblem } from '../rules/validation';
 
 /** The database user ClickPipes logs in as, as the ClickPipes guide names it. */
 export const DEFAULT_DB_USER = 'clickpipes_iam_user';
