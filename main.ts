@@ -14,8 +14,8 @@
  * `cdktf synth` runs it too (see cdktf.json). User errors print without a stack trace and exit 1;
  * usage errors exit 2.
  */
-import * as path from 'path';
 import { ClickPipesInputError } from './lib/errors';
+import { ClickPipesOutputError, outputFault } from './lib/app/output-faults';
 import { checkExport, describeStale, exportStacks } from './lib/app/export';
 import { loadConfig, synthesize } from './lib/app/synth';
 
@@ -66,19 +66,17 @@ export async function main(argv: readonly string[], io: AppIo = {}): Promise<num
     return 2;
   }
   const say = (text: string) => args.set.has('--quiet') || stdout(text);
+  const notice = (line: string) => stderr(`${line}\n`);
   const hcl = args.set.has('--hcl');
   try {
     const { config, origin } = loadConfig(env, cwd);
     if (!exporting) {
-      const stacks = synthesize(config, {
-        outdir: path.resolve(cwd, env.CDKTF_OUTDIR ?? 'cdktf.out'),
-        hcl: hcl ? true : undefined,
-      });
+      const stacks = synthesize(config, { hcl: hcl ? true : undefined, env, cwd, notice });
       say(`Synthesized ${stacks.length} stack(s) from ${origin}: ${stacks.join(', ')}\n`);
       return 0;
     }
     const out = args.out ?? DEFAULT_EXPORT_DIR;
-    const options = { out: path.resolve(cwd, out), hcl };
+    const options = { out, hcl, env, cwd, notice };
     const form = hcl ? 'HCL' : 'JSON';
     if (args.set.has('--check')) {
       const stale = await checkExport(config, options);
@@ -99,6 +97,11 @@ export async function main(argv: readonly string[], io: AppIo = {}): Promise<num
   } catch (e) {
     if (ClickPipesInputError.isInputError(e)) {
       stderr(`Error: ${e.message}\nNothing was written.\n`);
+      return 1;
+    }
+    const fault = outputFault(e, 'Nothing was written.', cwd);
+    if (ClickPipesOutputError.isOutputError(fault)) {
+      stderr(`Error: ${fault.message}\n`);
       return 1;
     }
     throw e;

@@ -58,6 +58,7 @@ describe('the default app', () => {
 
   test('writes one stack per account entry, named by it', () => {
     expect(Object.keys(files).sort()).toEqual([
+      'clickpipes-output.json',
       'manifest.json',
       'stacks/analytics/cdk.tf.json',
       'stacks/analytics/clickpipes/events.sql',
@@ -270,6 +271,7 @@ describe('HCL output', () => {
 
   test('--hcl writes cdk.tf', () => {
     expect(Object.keys(tree(hclOut)).sort()).toEqual([
+      'clickpipes-output.json',
       'manifest.json',
       'stacks/analytics/cdk.tf',
       'stacks/analytics/clickpipes/events.sql',

@@ -36,6 +36,7 @@ describe('committed JSON', () => {
   test('writes each stack under a stable name, the same bytes as the synth and in any folder', async () => {
     const files = tree(path.join(dir, 'terraform'));
     expect(Object.keys(files).sort()).toEqual([
+      'clickpipes-output.json',
       'manifest.json',
       'stacks/analytics/cdk.tf.json',
       'stacks/prod-eu-west-1/cdk.tf.json',
@@ -75,10 +76,16 @@ describe('committed JSON', () => {
       config,
       fs.readFileSync(config, 'utf8').replace('topics: [events.*]', 'topics: [events.*, audit]'),
     );
+    // What an earlier export left: a stack and a source file the config no longer has, in the record.
     fs.mkdirSync(path.join(copy, 'terraform', 'stacks', 'old'));
     fs.writeFileSync(path.join(copy, 'terraform', 'stacks', 'old', 'cdk.tf.json'), '{}');
     fs.rmSync(path.join(copy, 'terraform', 'stacks', 'prod-eu-west-1', 'cdk.tf.json'));
     fs.writeFileSync(path.join(copy, 'terraform', 'stacks', 'prod-us-east-1', 'clickpipes', 'gone.sql'), '--');
+    const recordFile = path.join(copy, 'terraform', 'clickpipes-output.json');
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+    record.stacks.old = ['cdk.tf.json'];
+    record.stacks['prod-us-east-1'].push('clickpipes/gone.sql');
+    fs.writeFileSync(recordFile, JSON.stringify(record));
     const stale = run(copy, ['export', '--out', 'terraform', '--check']);
     expect(stale.status).toBe(3);
     expect(stale.stdout).toBe('');
@@ -89,6 +96,7 @@ describe('committed JSON', () => {
         '  prod-eu-west-1: missing: stacks/prod-eu-west-1/cdk.tf.json',
         '  prod-us-east-1: extra: stacks/prod-us-east-1/clickpipes/gone.sql',
         '  old: extra: stacks/old/ is not a stack of the config',
+        '  (output): differs: clickpipes-output.json',
         'Run `cdktf-clickpipes-aws export --out terraform` and commit the result.',
         '',
       ].join('\n'),
@@ -98,6 +106,7 @@ describe('committed JSON', () => {
       ...kept,
       'stacks/old/cdk.tf.json': '{}',
       'stacks/prod-us-east-1/clickpipes/gone.sql': '--',
+      'clickpipes-output.json': JSON.stringify(record),
     });
 
     // Exporting again brings it up to date: the stale stack removed, Terraform's own files kept.

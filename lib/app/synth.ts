@@ -5,7 +5,8 @@ import { ClickPipesAccountStack } from './account-stack';
 import { ClickPipesConfig, parseConfig } from '../config/config';
 import { CONFIG_FILES, findConfigFile, readConfigFile } from '../config/config-file';
 import { EXAMPLE_CONFIG } from '../config/example-config';
-import { SOURCE_FILES_DIR, sourceFiles } from './source-files';
+import { startPublish, writeRecord } from './publish';
+import { sourceFiles } from './source-files';
 
 /** The config file the app reads from the working directory when `CLICKPIPES_CONFIG` is not set (or its YAML twin). */
 export const DEFAULT_CONFIG_FILE = CONFIG_FILES[0];
@@ -39,6 +40,17 @@ export interface SynthesizeOptions {
   readonly outdir?: string;
   /** Write HCL (`cdk.tf`) instead of JSON. Default: `SYNTH_HCL_OUTPUT` (set by `cdktf synth --hcl`). */
   readonly hcl?: boolean;
+  /**
+   * Whether the cdktf CLI runs the app (it removes the folders of stacks no longer in the config
+   * itself). Default: whether the environment holds the variables the CLI sets for its app.
+   */
+  readonly cdktfCli?: boolean;
+  /** Where `CDKTF_OUTDIR`, `SYNTH_HCL_OUTPUT`, `CLICKPIPES_LOCK_TIMEOUT` are read. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The folder that paths in messages are relative to. @default process.cwd() */
+  readonly cwd?: string;
+  /** Lines about what the publish kept or cleaned up (see {@link startPublish}). @default none */
+  readonly notice?: (line: string) => void;
 }
 
 /** Builds the app of a config: one {@link ClickPipesAccountStack} per account entry, or per region of one. */
@@ -51,39 +63,62 @@ export function buildApp(config: ClickPipesConfig, app: App): App {
   return app;
 }
 
+/** Whether `env` is the one the cdktf CLI gives the app it runs. */
+export const runByCdktfCli = (env: NodeJS.ProcessEnv) =>
+  env.CDKTF_OUTDIR !== undefined && env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
+
 /**
- * Synthesizes a config into `outdir` (`stacks/<stack name>/cdk.tf.json` and `manifest.json`).
- *
- * A failed synth writes nothing: the stacks are synthesized into a fresh folder beside `outdir`
- * and only then moved into it, file by file with renames, `manifest.json` last. What Terraform
- * keeps in a stack folder (`.terraform/`, `.terraform.lock.hcl`) stays; files of an earlier synth
- * that this one did not write (`cdk.tf` after a JSON synth, say) and folders of stacks no longer
- * in the config are removed, as the cdktf CLI does.
+ * Synthesizes a config into `outdir` (`stacks/<stack name>/cdk.tf.json` and `manifest.json`),
+ * all or nothing: see {@link startPublish}. A failed synth (a bad config, a construct that
+ * refuses its props, a full disk) leaves `outdir` as the last good run left it.
  *
  * @returns the stack names, in config order
  */
 export function synthesize(config: ClickPipesConfig, options: SynthesizeOptions = {}): string[] {
-  const outdir = path.resolve(options.outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
-  const parent = path.dirname(outdir);
-  fs.mkdirSync(parent, { recursive: true });
-  const envHcl = process.env.SYNTH_HCL_OUTPUT;
+  const env = options.env ?? process.env;
+  const outdir = path.resolve(options.cwd ?? process.cwd(), options.outdir ?? env.CDKTF_OUTDIR ?? 'cdktf.out');
+  const envHcl = env.SYNTH_HCL_OUTPUT;
   const hcl = options.hcl ?? (envHcl === 'true' || envHcl === '1');
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}.new-`));
+  const publication = startPublish(outdir, {
+    cdktfCli: options.cdktfCli ?? runByCdktfCli(env),
+    env,
+    cwd: options.cwd,
+    notice: options.notice,
+  });
+  try {
+    let stacks: string[];
+    try {
+      stacks = synthesizeInto(config, publication.fresh, hcl);
+    } catch (e) {
+      throw publication.fault(e);
+    }
+    publication.commit();
+    return stacks;
+  } finally {
+    publication.close();
+  }
+}
+
+/**
+ * Synthesizes a config into a new folder `dir`, with no publishing: cdktf's output plus each
+ * stack's source files. {@link synthesize} and the export build into their staging folder with it.
+ *
+ * @returns the stack names, in config order
+ */
+export function synthesizeInto(config: ClickPipesConfig, dir: string, hcl: boolean): string[] {
+  const processHcl = process.env.SYNTH_HCL_OUTPUT;
   // cdktf's stacks read HCL mode from the environment only (its App reads the option).
   process.env.SYNTH_HCL_OUTPUT = String(hcl);
-  let stacks: string[];
   try {
-    const app = buildApp(config, new App({ outdir: staging, hclOutput: hcl, stackTraces: false }));
+    const app = buildApp(config, new App({ outdir: dir, hclOutput: hcl, stackTraces: false }));
     app.synth();
-    writeSourceFiles(app, staging);
-    publish(staging, outdir);
-    stacks = app.node.children.filter((c) => c instanceof ClickPipesAccountStack).map((c) => c.node.id);
+    writeSourceFiles(app, dir);
+    writeRecord(dir);
+    return app.node.children.filter((c) => c instanceof ClickPipesAccountStack).map((c) => c.node.id);
   } finally {
-    if (envHcl === undefined) delete process.env.SYNTH_HCL_OUTPUT;
-    else process.env.SYNTH_HCL_OUTPUT = envHcl;
-    fs.rmSync(staging, { recursive: true, force: true });
+    if (processHcl === undefined) delete process.env.SYNTH_HCL_OUTPUT;
+    else process.env.SYNTH_HCL_OUTPUT = processHcl;
   }
-  return stacks;
 }
 
 /** Writes each stack's {@link sourceFiles} (setup SQL, connection info) into its synthesized folder. */
@@ -95,33 +130,5 @@ function writeSourceFiles(app: App, outdir: string): void {
       fs.mkdirSync(path.dirname(target), { recursive: true });
       fs.writeFileSync(target, content);
     }
-  }
-}
-
-/** What this app writes in a stack folder: cdktf's files in JSON or HCL mode, and the source files. */
-export const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', 'metadata.json', SOURCE_FILES_DIR];
-
-/** Moves the synthesized files of `fresh` into `target`. */
-export function publish(fresh: string, target: string): void {
-  const stacksDir = path.join(target, 'stacks');
-  const newStacks = fs.readdirSync(path.join(fresh, 'stacks')).sort();
-  fs.mkdirSync(stacksDir, { recursive: true });
-  for (const stack of newStacks) {
-    const from = path.join(fresh, 'stacks', stack);
-    const to = path.join(stacksDir, stack);
-    fs.mkdirSync(to, { recursive: true });
-    const written = fs.readdirSync(from).sort();
-    for (const file of written) {
-      // A folder replaces the whole folder of the last synth (rename cannot replace a full one).
-      if (fs.statSync(path.join(from, file)).isDirectory())
-        fs.rmSync(path.join(to, file), { recursive: true, force: true });
-      fs.renameSync(path.join(from, file), path.join(to, file));
-    }
-    for (const stale of GENERATED_STACK_FILES.filter((f) => !written.includes(f)))
-      fs.rmSync(path.join(to, stale), { recursive: true, force: true });
-  }
-  fs.renameSync(path.join(fresh, 'manifest.json'), path.join(target, 'manifest.json'));
-  for (const old of fs.readdirSync(stacksDir)) {
-    if (!newStacks.includes(old)) fs.rmSync(path.join(stacksDir, old), { recursive: true, force: true });
   }
 }

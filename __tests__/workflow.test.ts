@@ -1,0 +1,133 @@
+/**
+ * The README's cdktf commands as a team runs them: in sequence, on one checkout (a copy of the
+ * project), through the real cdktf CLI, with what the previous run left behind: renamed, removed
+ * and added stacks, JSON then HCL, an interrupted run, a stale lock.
+ */
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { EXAMPLE_CONFIG } from '../lib';
+import { copyProject } from '../scripts/project-copy';
+
+const ROOT = path.join(__dirname, '..');
+let project: string;
+beforeAll(() => {
+  project = copyProject(ROOT, 'cpa-flow-');
+  fs.copyFileSync(path.join(ROOT, 'examples', 'clickpipes.config.yaml'), path.join(project, 'org.yaml'));
+});
+afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+
+const env = (extra: Record<string, string> = {}) => {
+  const e: NodeJS.ProcessEnv = { ...process.env, CI: 'true', FORCE_COLOR: '0', ...extra };
+  for (const k of ['CLICKPIPES_CONFIG', 'CDKTF_OUTDIR', 'SYNTH_HCL_OUTPUT', 'CHECKPOINT_DISABLE']) delete e[k];
+  return { ...e, ...extra };
+};
+
+/** `CHECKPOINT_DISABLE=1 npx cdktf ARGS`, as the README writes it. */
+function cdktf(args: string[], extra: Record<string, string> = {}) {
+  const r = spawnSync('npx', ['cdktf', ...args], {
+    cwd: project,
+    env: env({ CHECKPOINT_DISABLE: '1', ...extra }),
+    encoding: 'utf8',
+  });
+  return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
+}
+
+const outdir = () => path.join(project, 'cdktf.out');
+const stacks = () => fs.readdirSync(path.join(outdir(), 'stacks')).sort();
+/** The Terraform files of each stack folder. */
+const terraformFiles = () =>
+  Object.fromEntries(
+    stacks().map((s) => [
+      s,
+      fs.readdirSync(path.join(outdir(), 'stacks', s)).filter((f) => f === 'cdk.tf' || f === 'cdk.tf.json'),
+    ]),
+  );
+const manifestStacks = () =>
+  Object.keys(JSON.parse(fs.readFileSync(path.join(outdir(), 'manifest.json'), 'utf8')).stacks).sort();
+
+function useConfig(config: unknown | undefined): void {
+  fs.rmSync(path.join(project, 'clickpipes.config.json'), { force: true });
+  if (config !== undefined)
+    fs.writeFileSync(path.join(project, 'clickpipes.config.json'), JSON.stringify(config, null, 2));
+}
+
+const renamed = {
+  ...EXAMPLE_CONFIG,
+  accounts: [{ ...EXAMPLE_CONFIG.accounts[0], name: 'production' }, EXAMPLE_CONFIG.accounts[1]],
+};
+const removedAndAdded = {
+  ...EXAMPLE_CONFIG,
+  accounts: [{ ...EXAMPLE_CONFIG.accounts[1], name: 'reporting' }],
+};
+
+test('`cdktf synth` across renamed, removed and added stacks, in JSON and HCL: exit 0, exactly the config’s stacks', () => {
+  const steps: [string, unknown, string[], string[]][] = [
+    ['the embedded example', undefined, [], ['analytics', 'prod']],
+    ['an account renamed', renamed, ['--hcl'], ['analytics', 'production']],
+    ['one removed, one added', removedAndAdded, [], ['reporting']],
+    ['a switch to the YAML organization', 'org.yaml', ['--hcl'], ['analytics', 'prod-eu-west-1', 'prod-us-east-1']],
+    ['back to the example', undefined, [], ['analytics', 'prod']],
+  ];
+  for (const [what, config, flags, expected] of steps) {
+    const yaml = typeof config === 'string';
+    useConfig(yaml ? undefined : config);
+    const r = cdktf(['synth', ...flags], yaml ? { CLICKPIPES_CONFIG: config } : {});
+    expect({ what, status: r.status, error: r.status === 0 ? '' : r.output }).toEqual({ what, status: 0, error: '' });
+    expect(stacks()).toEqual(expected);
+    expect(manifestStacks()).toEqual(expected);
+    const file = flags.includes('--hcl') ? 'cdk.tf' : 'cdk.tf.json';
+    expect(terraformFiles()).toEqual(Object.fromEntries(expected.map((s) => [s, [file]])));
+  }
+});
+
+test('after an interrupted run and with a stale lock, the next `cdktf synth` restores, then succeeds', async () => {
+  useConfig(undefined);
+  expect(cdktf(['synth']).status).toBe(0);
+  // A run of another config, stopped halfway through moving files in, then killed.
+  useConfig(renamed);
+  const child = spawn(process.execPath, ['dist/main.js', '--quiet'], {
+    cwd: project,
+    env: env({ CLICKPIPES_TEST_STOP_AT: 'move:3' }),
+    stdio: 'ignore',
+  });
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      const stat = fs.existsSync(`/proc/${child.pid}/stat`) ? fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8') : '';
+      if (/^\d+ \(.*\) T /.test(stat)) (clearInterval(poll), resolve());
+    }, 10);
+  });
+  await new Promise((resolve) => (child.on('exit', resolve), child.kill('SIGKILL')));
+  expect(fs.existsSync(path.join(outdir(), '.clickpipes-journal.json'))).toBe(true);
+  const r = cdktf(['synth']);
+  expect(r.output).toContain('Restored cdktf.out as the last good run left it');
+  expect(r.output).toContain('Removed the lock of an interrupted run');
+  expect(r.status).toBe(0);
+  expect(stacks()).toEqual(['analytics', 'production']);
+  expect(fs.readdirSync(outdir()).filter((f) => f.startsWith('.'))).toEqual([]);
+});
+
+test('`cdktf synth` refuses to let the CLI delete a file the app did not write in a stack that goes, and loses nothing', () => {
+  useConfig(undefined);
+  expect(cdktf(['synth']).status).toBe(0);
+  const state = path.join(outdir(), 'stacks', 'prod', 'terraform.tfstate');
+  fs.writeFileSync(state, '{"serial": 3}');
+  useConfig(renamed);
+  const r = cdktf(['synth']);
+  expect(r.status).not.toBe(0);
+  expect(r.output).toContain(
+    'Error: cdktf.out/stacks/prod/terraform.tfstate: stack prod is no longer in the config, and the cdktf CLI deletes its folder after the synth, with this file that the app did not write; move it out of cdktf.out, then run again. Nothing was written.',
+  );
+  expect(fs.readFileSync(state, 'utf8')).toBe('{"serial": 3}');
+  expect(stacks()).toEqual(['analytics', 'prod']);
+  fs.rmSync(state);
+  expect(cdktf(['synth']).status).toBe(0);
+  expect(stacks()).toEqual(['analytics', 'production']);
+});
+
+test('no command of the workflow writes into cdktf.json (no projectId written, no telemetry)', () => {
+  expect(fs.readFileSync(path.join(project, 'cdktf.json'), 'utf8')).toBe(
+    fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'),
+  );
+  expect(JSON.parse(fs.readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8')).projectId).toMatch(/^[0-9a-f-]{36}$/);
+});

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// The app as cdktf.json and the npm scripts run it: compiles main.ts, connect.ts and lib/ (only
+// those: tsconfig.app.json) when one of them, data/ or a tsconfig is newer than the last build,
+// then runs dist/main.js in this process. An unchanged project starts the app at once instead of
+// type-checking the whole project (tests and scripts too) on every synth.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const root = path.join(__dirname, '..');
+const stamp = path.join(root, 'dist', '.app-build');
+
+/** The newest modification time below `p` (a file or a folder), in ms. */
+function newest(p) {
+  let stat;
+  try {
+    stat = fs.statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return fs.readdirSync(p).reduce((max, e) => Math.max(max, newest(path.join(p, e))), stat.mtimeMs);
+}
+
+const sources = ['main.ts', 'connect.ts', 'lib', 'data', 'tsconfig.json', 'tsconfig.app.json', 'package.json'];
+const built = fs.existsSync(stamp) && fs.existsSync(path.join(root, 'dist', 'main.js')) ? fs.statSync(stamp).mtimeMs : -1;
+if (sources.some((s) => newest(path.join(root, s)) > built)) {
+  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.app.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+  fs.writeFileSync(stamp, '');
+}
+require(path.join(root, 'dist', 'main.js'))
+  .main(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });
