@@ -141,6 +141,82 @@ describe('committed JSON', () => {
     expect(fs.readdirSync(copy).filter((f) => f.startsWith('.terraform'))).toEqual([]);
   });
 
+  test('hand-written files stay; --check names the ones Terraform would load in a stack folder', () => {
+    const copy = tmp();
+    fs.cpSync(dir, copy, { recursive: true });
+    const out = path.join(copy, 'terraform');
+    fs.mkdirSync(path.join(out, 'stacks', 'network'));
+    fs.writeFileSync(path.join(out, 'stacks', 'network', 'main.tf'), '# network');
+    fs.writeFileSync(path.join(out, 'stacks', 'README.md'), '# stacks');
+    fs.writeFileSync(path.join(out, 'stacks', 'analytics', 'override.tf'), '# override');
+    fs.writeFileSync(path.join(out, 'stacks', 'analytics', 'backdoor.tf.json'), '{}');
+    fs.writeFileSync(path.join(out, 'stacks', 'analytics', 'NOTES.md'), 'notes');
+    const check = run(copy, ['export', '--out', 'terraform', '--check']);
+    expect(check.status).toBe(3);
+    expect(check.stderr).toBe(
+      [
+        'terraform is not what clickpipes.config.yaml synthesizes (JSON):',
+        '  analytics: unknown: stacks/analytics/backdoor.tf.json (not written by this app; Terraform would load it), unknown: stacks/analytics/override.tf (not written by this app; Terraform would load it)',
+        'Run `cdktf-clickpipes-aws export --out terraform` and commit the result.',
+        '',
+      ].join('\n'),
+    );
+    const before = tree(out);
+    // The config changes; the export rewrites only what it wrote.
+    const config = path.join(copy, 'clickpipes.config.yaml');
+    fs.writeFileSync(
+      config,
+      fs.readFileSync(config, 'utf8').replace('topics: [events.*]', 'topics: [events.*, audit]'),
+    );
+    expect(run(copy, ['export', '--out', 'terraform', '--quiet'])).toMatchObject({
+      status: 0,
+      stderr: 'stacks/network is not a stack of this config and this app did not write it; left as it is.\n',
+    });
+    const after = tree(out);
+    for (const file of [
+      'stacks/network/main.tf',
+      'stacks/README.md',
+      'stacks/analytics/override.tf',
+      'stacks/analytics/backdoor.tf.json',
+      'stacks/analytics/NOTES.md',
+    ])
+      expect(after[file]).toBe(before[file]);
+    expect(after['stacks/analytics/cdk.tf.json']).not.toBe(before['stacks/analytics/cdk.tf.json']);
+  });
+
+  test('--out naming a file, and an unreadable committed file under --check: one line, exit 1', () => {
+    const copy = tmp();
+    fs.cpSync(dir, copy, { recursive: true });
+    fs.writeFileSync(path.join(copy, 'a-file'), 'x');
+    expect(run(copy, ['export', '--out', 'a-file'])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr:
+        'Error: a-file: a file stands where the output folder should be; move it away, or write elsewhere (CDKTF_OUTDIR, --out).\n',
+    });
+    expect(run(copy, ['export', '--out', 'a-file', '--check'])).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: 'Error: a-file: a file, not the folder of an export; name the export folder with --out.\n',
+    });
+    // Unreadable: as a user other than the owner (root reads everything, so as nobody).
+    const file = path.join(copy, 'terraform', 'stacks', 'analytics', 'cdk.tf.json');
+    spawnSync('chmod', ['-R', 'a+rX', copy]);
+    for (let d = copy; d !== '/'; d = path.dirname(d)) fs.chmodSync(d, fs.statSync(d).mode | 0o055);
+    fs.chmodSync(file, 0o600);
+    const asRoot = process.getuid?.() === 0;
+    const r = spawnSync(
+      asRoot ? 'runuser' : process.execPath,
+      [...(asRoot ? ['-u', 'nobody', '--', process.execPath] : []), MAIN, 'export', '--out', 'terraform', '--check'],
+      { cwd: copy, env: { ...process.env, HOME: copy }, encoding: 'utf8' },
+    );
+    expect({ status: r.status, stderr: r.stderr }).toEqual({
+      status: 1,
+      stderr:
+        'Error: terraform/stacks/analytics/cdk.tf.json: permission denied (EACCES); give this user access to it, or write elsewhere (CDKTF_OUTDIR, --out). Nothing was written.\n',
+    });
+  });
+
   test('a usage error exits 2', () => {
     expect(run(dir, ['export', '--out'])).toMatchObject({
       status: 2,

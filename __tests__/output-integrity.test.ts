@@ -274,7 +274,7 @@ describe('faults: one line naming the path and the fix, exit 1, the output as it
       status: 1,
       stdout: '',
       stderr: expect.stringMatching(
-        /^Error: cdktf\.out: permission denied \(EACCES\); make it writable for this user, or write elsewhere \(CDKTF_OUTDIR, --out\)\. cdktf\.out is as the last good run left it\.\n$/,
+        /^Error: cdktf\.out: permission denied \(EACCES\); give this user access to it, or write elsewhere \(CDKTF_OUTDIR, --out\)\. cdktf\.out is as the last good run left it\.\n$/,
       ),
     });
     expect(snapshot(s.outdir)).toEqual(s.old);
@@ -286,7 +286,7 @@ describe('faults: one line naming the path and the fix, exit 1, the output as it
     readOnly(dir);
     const r = runUnprivileged(dir, ['--quiet']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^Error: cdktf\.out: permission denied \(EACCES\); make it writable/);
+    expect(r.stderr).toMatch(/^Error: cdktf\.out: permission denied \(EACCES\); give this user access/);
     expect(r.stderr.split('\n')).toHaveLength(2);
   });
 

@@ -19,7 +19,7 @@ export class ClickPipesOutputError extends Error {
 
 /** What a filesystem error code means here, and the fix. */
 const REASONS: Record<string, [reason: string, fix: string]> = {
-  EACCES: ['permission denied', 'make it writable for this user, or write elsewhere (CDKTF_OUTDIR, --out)'],
+  EACCES: ['permission denied', 'give this user access to it, or write elsewhere (CDKTF_OUTDIR, --out)'],
   EPERM: ['operation not permitted', 'make it writable for this user, or write elsewhere (CDKTF_OUTDIR, --out)'],
   EROFS: ['read-only file system', 'write to a writable folder (CDKTF_OUTDIR, --out)'],
   ENOSPC: ['no space left on the device', 'free some space and run again'],
