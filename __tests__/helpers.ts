@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { ChildProcess, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -140,3 +140,35 @@ export function tempFolders(defaultPrefix: string): (prefix?: string) => string 
     return dir;
   };
 }
+
+/**
+ * Resolves with 'stopped' once `child` has stopped itself (SIGSTOP at a test-only stop point of
+ * the app, `CLICKPIPES_TEST_STOP_AT`), or with its exit code when it ended first.
+ */
+export function stoppedOrExited(child: ChildProcess): Promise<'stopped' | number> {
+  return new Promise((resolve) => {
+    const poll = setInterval(() => {
+      let stat = '';
+      try {
+        stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      } catch {
+        // Not started yet, or gone: the exit event tells.
+      }
+      if (/^\d+ \(.*\) T /.test(stat)) {
+        clearInterval(poll);
+        resolve('stopped');
+      }
+    }, 10);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      resolve(code ?? -1);
+    });
+  });
+}
+
+/** Kills `child` with SIGKILL and resolves once it is gone. */
+export const killed = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    child.on('exit', () => resolve());
+    child.kill('SIGKILL');
+  });

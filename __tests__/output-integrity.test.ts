@@ -7,7 +7,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { EXAMPLE_CONFIG, recoverOutput } from '../lib';
-import { MAIN, runApp, tempFolders } from './helpers';
+import { MAIN, killed, runApp, stoppedOrExited, tempFolders } from './helpers';
 
 const tmp = tempFolders('cpa-out-');
 
@@ -76,33 +76,14 @@ function scene(): { dir: string; outdir: string; old: Record<string, string>; ne
   return { dir, outdir: path.join(dir, 'cdktf.out'), old: base.old, new: base.new };
 }
 
-/** Starts the app; resolves when it has stopped itself at its stop point (SIGSTOP), or with its exit code when it finished first. */
+/** Starts the app; resolves when it has stopped itself at its stop point, or with its exit code when it finished first. */
 function startApp(
   cwd: string,
   env: Record<string, string>,
 ): { child: ChildProcess; stopped: Promise<'stopped' | number> } {
   const child = spawn(process.execPath, [MAIN, '--quiet'], { cwd, env: { ...process.env, ...env }, stdio: 'ignore' });
-  const stopped = new Promise<'stopped' | number>((resolve) => {
-    const poll = setInterval(() => {
-      const stat = fs.existsSync(`/proc/${child.pid}/stat`) ? fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8') : '';
-      if (/^\d+ \(.*\) T /.test(stat)) {
-        clearInterval(poll);
-        resolve('stopped');
-      }
-    }, 10);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      resolve(code ?? -1);
-    });
-  });
-  return { child, stopped };
+  return { child, stopped: stoppedOrExited(child) };
 }
-
-const killed = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.on('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 
 describe('a run killed at any point (test-only stop points, then kill -9)', () => {
   // Before the journal counts, the old output comes back; once it is deleted, the new one stays.

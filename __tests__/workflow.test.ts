@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EXAMPLE_CONFIG } from '../lib';
 import { copyProject } from '../scripts/project-copy';
+import { killed, stoppedOrExited } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 let project: string;
@@ -91,13 +92,8 @@ test('after an interrupted run and with a stale lock, the next `cdktf synth` res
     env: env({ CLICKPIPES_TEST_STOP_AT: 'move:3' }),
     stdio: 'ignore',
   });
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      const stat = fs.existsSync(`/proc/${child.pid}/stat`) ? fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8') : '';
-      if (/^\d+ \(.*\) T /.test(stat)) (clearInterval(poll), resolve());
-    }, 10);
-  });
-  await new Promise((resolve) => (child.on('exit', resolve), child.kill('SIGKILL')));
+  expect(await stoppedOrExited(child)).toBe('stopped');
+  await killed(child);
   expect(fs.existsSync(path.join(outdir(), '.clickpipes-journal.json'))).toBe(true);
   const r = cdktf(['synth']);
   expect(r.output).toContain('Restored cdktf.out as the last good run left it');

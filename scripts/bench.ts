@@ -140,7 +140,7 @@ function main(): number {
       argv: ['npx', 'cdktf', 'synth'],
     };
     const cli: Command = {
-      name: 'this project: npx cdktf synth (cdktf.json: tsc + node)',
+      name: 'this project: npx cdktf synth (cdktf.json: scripts/app.js)',
       cwd: project,
       argv: ['npx', 'cdktf', 'synth'],
     };
@@ -172,6 +172,23 @@ function defaultApp(ours: Command, theirs: Command, cli: Command, work: string, 
     fs.readFileSync(path.join(template, 'cdktf.out/stacks/prod/cdk.tf.json'), 'utf8');
   console.log(`  both ways wrote the same stacks: ${same ? 'yes' : 'NO'}`);
   if (!same) failures.push('the template way and this project wrote different stacks');
+
+  console.log(`\n1b. The cdktf.json app command against importing the provider barrel alone (${runs} alternating runs each)`);
+  const appCommand: Command = {
+    name: 'cdktf.json app: node scripts/app.js (unchanged project)',
+    cwd: cli.cwd,
+    argv: [process.execPath, 'scripts/app.js', '--quiet'],
+  };
+  const barrel: Command = {
+    name: "require('@cdktf/provider-aws') alone",
+    cwd: ROOT,
+    argv: [process.execPath, '-e', "require('@cdktf/provider-aws')"],
+  };
+  const app = race([appCommand, barrel], runs);
+  report(app);
+  const appRatio = median(app.get(barrel)!) / median(app.get(appCommand)!);
+  console.log(`  the barrel alone / the app command: ${appRatio.toFixed(1)}x (target: at least 5x)`);
+  if (appRatio < 5) failures.push(`app command only ${appRatio.toFixed(1)}x cheaper than the barrel import (< 5x)`);
 
   console.log('\n2. Type-check of the project (tsc --noEmit, 3 alternating runs each)');
   const tc = race(
