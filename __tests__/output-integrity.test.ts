@@ -261,6 +261,22 @@ describe('faults: one line naming the path and the fix, exit 1, the output as it
     expect(snapshot(s.outdir)).toEqual(s.old);
   });
 
+  test('one stack folder not writable: no stack new and others old, one line', () => {
+    const s = scene();
+    useConfig(s.dir, {
+      ...CONFIG_A,
+      accounts: [CONFIG_A.accounts[0], { ...CONFIG_A.accounts[1], region: 'eu-west-1' }],
+    });
+    spawnSync('chmod', ['-R', 'a+rwX', s.dir]);
+    readOnly(path.join(s.outdir, 'stacks', 'analytics'));
+    const r = runUnprivileged(s.dir, ['--quiet']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^Error: cdktf\.out\/stacks\/analytics\/\S+: permission denied \(EACCES\); give this user access to it, or write elsewhere \(CDKTF_OUTDIR, --out\)\. cdktf\.out is as the last good run left it\.\n$/,
+    );
+    expect(snapshot(s.outdir)).toEqual(s.old);
+  });
+
   test('the parent of a new output folder read-only', () => {
     const dir = project(CONFIG_A);
     spawnSync('chmod', ['-R', 'a+rX', dir]);
