@@ -181,6 +181,8 @@ export function startPublish(outdir: string, options: PublishOptions = {}): Publ
           rollBack(real, journal);
           fs.rmSync(journalFile);
         } catch {
+          // The journal and the files it names in the staging folder are what the next run restores from.
+          staging = undefined;
           throw outputFault(e, `The next run restores ${shownPath(outdir, options.cwd)} first.`, options.cwd, outdir);
         }
         throw fault(e);
