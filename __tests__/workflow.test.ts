@@ -5,10 +5,13 @@
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { EXAMPLE_CONFIG } from '../lib';
+import { EXAMPLE_CONFIG, parseConfig, synthesize } from '../lib';
 import { copyProject } from '../scripts/project-copy';
-import { killed, stoppedOrExited } from './helpers';
+import { killed, stoppedOrExited, tree } from './helpers';
+import { expectCatalogValid } from './verify/catalog';
+import { comparableHcl, comparableTerraform } from './verify/hcl';
 
 const ROOT = path.join(__dirname, '..');
 let project: string;
@@ -68,7 +71,7 @@ test('`cdktf synth` across renamed, removed and added stacks, in JSON and HCL: e
     ['an account renamed', renamed, ['--hcl'], ['analytics', 'production']],
     ['one removed, one added', removedAndAdded, [], ['reporting']],
     ['a switch to the YAML organization', 'org.yaml', ['--hcl'], ['analytics', 'prod-eu-west-1', 'prod-us-east-1']],
-    ['back to the example', undefined, [], ['analytics', 'prod']],
+    ['back to the example, in HCL', undefined, ['--hcl'], ['analytics', 'prod']],
   ];
   for (const [what, config, flags, expected] of steps) {
     const yaml = typeof config === 'string';
@@ -82,30 +85,37 @@ test('`cdktf synth` across renamed, removed and added stacks, in JSON and HCL: e
   }
 });
 
-test('after an interrupted run and with a stale lock, the next `cdktf synth` restores, then succeeds', async () => {
-  useConfig(undefined);
-  expect(cdktf(['synth']).status).toBe(0);
-  // A run of another config, stopped halfway through moving files in, then killed.
-  useConfig(renamed);
-  const child = spawn(process.execPath, ['dist/main.js', '--quiet'], {
-    cwd: project,
-    env: env({ CLICKPIPES_TEST_STOP_AT: 'move:3' }),
-    stdio: 'ignore',
-  });
-  expect(await stoppedOrExited(child)).toBe('stopped');
-  await killed(child);
-  expect(fs.existsSync(path.join(outdir(), '.clickpipes-journal.json'))).toBe(true);
-  const r = cdktf(['synth']);
-  expect(r.output).toContain('Restored cdktf.out as the last good run left it');
-  expect(r.output).toContain('Removed the lock of an interrupted run');
-  expect(r.status).toBe(0);
-  expect(stacks()).toEqual(['analytics', 'production']);
-  expect(fs.readdirSync(outdir()).filter((f) => f.startsWith('.'))).toEqual([]);
+// The tests below go on from the output the sequence left: the example's stacks, in HCL.
+
+test('`cdktf synth --hcl` writes HCL that parses, with the resources of the JSON synth', async () => {
+  const json = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-json-'));
+  try {
+    synthesize(parseConfig(EXAMPLE_CONFIG), { outdir: json, hcl: false });
+    for (const stack of ['prod', 'analytics']) {
+      const hcl = await comparableHcl(fs.readFileSync(path.join(outdir(), 'stacks', stack, 'cdk.tf'), 'utf8'));
+      const expected = JSON.parse(fs.readFileSync(path.join(json, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      // The same blocks, names and attributes as the JSON synth, whose policies pass the IAM catalog check.
+      expect(hcl).toEqual(comparableTerraform(expected));
+      await expectCatalogValid(expected, `stack ${stack}`);
+    }
+  } finally {
+    fs.rmSync(json, { recursive: true, force: true });
+  }
+});
+
+test('a failed `cdktf synth` exits non-zero with the config path and leaves the output as it was', () => {
+  const before = tree(outdir());
+  fs.writeFileSync(
+    path.join(project, 'bad.json'),
+    JSON.stringify({ ...EXAMPLE_CONFIG, clickHouseIamRoleArn: 'arn:aws:iam::1:role/x' }),
+  );
+  const r = cdktf(['synth', '--hcl'], { CLICKPIPES_CONFIG: 'bad.json' });
+  expect(r.status).not.toBe(0);
+  expect(r.output).toContain('Error: bad.json: clickHouseIamRoleArn: "arn:aws:iam::1:role/x" is not an IAM role ARN');
+  expect(tree(outdir())).toEqual(before);
 });
 
 test('`cdktf synth` refuses to let the CLI delete a file the app did not write in a stack that goes, and loses nothing', () => {
-  useConfig(undefined);
-  expect(cdktf(['synth']).status).toBe(0);
   const state = path.join(outdir(), 'stacks', 'prod', 'terraform.tfstate');
   fs.writeFileSync(state, '{"serial": 3}');
   useConfig(renamed);
@@ -119,6 +129,25 @@ test('`cdktf synth` refuses to let the CLI delete a file the app did not write i
   fs.rmSync(state);
   expect(cdktf(['synth']).status).toBe(0);
   expect(stacks()).toEqual(['analytics', 'production']);
+});
+
+test('after an interrupted run and with a stale lock, the next `cdktf synth` restores, then succeeds', async () => {
+  // A run of another config, stopped partway through moving files in, then killed.
+  useConfig(removedAndAdded);
+  const child = spawn(process.execPath, ['dist/main.js', '--quiet'], {
+    cwd: project,
+    env: env({ CLICKPIPES_TEST_STOP_AT: 'move:3' }),
+    stdio: 'ignore',
+  });
+  expect(await stoppedOrExited(child)).toBe('stopped');
+  await killed(child);
+  expect(fs.existsSync(path.join(outdir(), '.clickpipes-journal.json'))).toBe(true);
+  const r = cdktf(['synth']);
+  expect(r.output).toContain('Restored cdktf.out as the last good run left it');
+  expect(r.output).toContain('Removed the lock of an interrupted run');
+  expect(r.status).toBe(0);
+  expect(stacks()).toEqual(['reporting']);
+  expect(fs.readdirSync(outdir()).filter((f) => f.startsWith('.'))).toEqual([]);
 });
 
 test('no command of the workflow writes into cdktf.json (no projectId written, no telemetry)', () => {
