@@ -99,7 +99,7 @@ function writeSourceFiles(app: App, outdir: string): void {
 }
 
 /** What this app writes in a stack folder: cdktf's files in JSON or HCL mode, and the source files. */
-export const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', 'metadata.json', SOURCE_FILES_DIR];
+export const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', 'metadata.json', SOURCE_FILES_DIR, 'diagram.md'];
 
 /** Moves the synthesized files of `fresh` into `target`. */
 export function publish(fresh: string, target: string): void {
