@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ClickPipesConfig, EXAMPLE_CONFIG, checkExport, exportStacks, parseConfig, synthesize } from '../lib';
-import { code, diagramMarkdown, mermaidFlowchart } from '../lib/app/diagram';
+import { diagramMarkdown, markdownCode, mermaidFlowchart } from '../lib/app/diagram';
 import { StackPicture } from '../lib/app/stack-picture';
 import { tempFolders } from './helpers';
 import { ParsedFlowchart, mermaidBlock, parseMermaid } from './verify/mermaid';
@@ -201,6 +201,12 @@ describe('the example config', () => {
     for (const name of Object.keys(stacks)) expect(hcl[name].md).toBe(stacks[name].md);
   });
 
+  test("the README's example is the prod stack's diagram, as generated", () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    // On a change: copy the mermaid block of cdktf.out/stacks/prod/diagram.md (`npm run synth`) into the README.
+    expect(mermaidBlock(readme)).toBe(mermaidBlock(stacks.prod.md));
+  });
+
   test('snapshot', () => {
     expect(stacks.prod.md).toMatchSnapshot('prod');
     expect(stacks.analytics.md).toMatchSnapshot('analytics');
@@ -373,8 +379,8 @@ describe('rendering', () => {
       const shown = odd[n].replace(/[\t\n]/g, (c) => (c === '\t' ? '\\u0009' : '\\u000a'));
       expect(spans(r[3])).toEqual([shown]);
     });
-    expect(code('a`b')).toBe('``a`b``');
-    expect(code('`x`')).toBe('`` `x` ``');
+    expect(markdownCode('a`b')).toBe('``a`b``');
+    expect(markdownCode('`x`')).toBe('`` `x` ``');
   });
 
   test('a picture from a bad label syntax would be caught: the oracle refuses an unescaped quote', () => {

@@ -22,3 +22,5 @@ export * from './database/cdc-prerequisites';
 export * from './rules/static-ips';
 export * from './constructs/network-access';
 export * from './app/source-files';
+export * from './app/stack-picture';
+export * from './app/diagram';

@@ -29,9 +29,9 @@ export function stackDiagram(stack: ClickPipesAccountStack, setupSqlFiles: Reado
 /** The markdown of a {@link StackPicture}. */
 export function diagramMarkdown(p: StackPicture): string {
   const lines = [
-    `# Stack ${code(p.stack)}: ClickPipes access`,
+    `# Stack ${markdownCode(p.stack)}: ClickPipes access`,
     '',
-    `AWS account ${code(p.accountId)}, region ${code(p.region)}. Generated with the Terraform beside it from the ` +
+    `AWS account ${markdownCode(p.accountId)}, region ${markdownCode(p.region)}. Generated with the Terraform beside it from the ` +
       'config by cdktf-clickpipes-aws: change the config, not this file.',
     '',
     '```mermaid',
@@ -60,15 +60,15 @@ export function diagramMarkdown(p: StackPicture): string {
 
 function roleRows(s: SourcePicture): string[] {
   const first = [
-    `${code(s.name)} (${s.type})`,
-    code(s.roleName),
+    `${markdownCode(s.name)} (${s.type})`,
+    markdownCode(s.roleName),
     `${list(s.trustedBy)}<br>may ${list(s.trustActions, ', ')}`,
   ];
   const rest = ['', '', ''];
   return s.grants.map((g, n) =>
     row(
       ...(n === 0 ? first : rest),
-      code(g.policy),
+      markdownCode(g.policy),
       (g.effect === 'Allow' ? '' : `${g.effect}: `) + list(g.actions, ', '),
       list(g.resources) + (g.more ? `<br>${g.more}` : ''),
     ),
@@ -77,20 +77,20 @@ function roleRows(s: SourcePicture): string[] {
 
 function databaseRow(source: string, d: DatabasePicture): string {
   const where = d.cdc?.parameterGroup
-    ? `set by this stack in ${d.cdc.groupKind} ${code(d.cdc.parameterGroup)}`
+    ? `set by this stack in ${d.cdc.groupKind} ${markdownCode(d.cdc.parameterGroup)}`
     : `to set in the database's ${d.cdc?.groupKind}`;
   const mode = d.cdc ? `CDC: ${list(d.cdc.parameters, ', ')}, ${where}` : d.pipeMode;
   const network = d.network
     ? `tcp ${d.network.port} from the ${d.network.ips} to ${list(d.network.securityGroups, ', ')}`
     : 'not managed';
   return row(
-    code(source),
-    `${code(d.database)} (${d.how})`,
+    markdownCode(source),
+    `${markdownCode(d.database)} (${d.how})`,
     d.engine,
     d.iamAuthSetHere ? 'turned on by this stack' : 'must be on (this stack does not change it)',
-    code(d.dbUser),
+    markdownCode(d.dbUser),
     mode,
-    d.setupSql ? code(d.setupSql) : '',
+    d.setupSql ? markdownCode(d.setupSql) : '',
     network,
   );
 }
@@ -107,40 +107,40 @@ export function mermaidFlowchart(p: StackPicture): string[] {
       if (principals.has(principal)) continue;
       const id = `ch${principals.size + 1}`;
       principals.set(principal, id);
-      out.push(`  ${id}(["${label('ClickHouse service role', principal)}"])`);
+      out.push(`  ${id}(["${mermaidLabel('ClickHouse service role', principal)}"])`);
       classes.clickhouse.push(id);
     }
     const ips = s.database?.network?.ips;
     if (ips !== undefined && !ipNodes.has(ips)) {
       const id = `ips${ipNodes.size + 1}`;
       ipNodes.set(ips, id);
-      out.push(`  ${id}(["${label(ips)}"])`);
+      out.push(`  ${id}(["${mermaidLabel(ips)}"])`);
       classes.clickhouse.push(id);
     }
   }
-  out.push(`  subgraph account["${label(`AWS account ${p.accountId} · ${p.region}`)}"]`);
+  out.push(`  subgraph account["${mermaidLabel(`AWS account ${p.accountId} · ${p.region}`)}"]`);
   p.sources.forEach((s, n) => {
     const id = `s${n + 1}`;
-    out.push(`    subgraph ${id}["${label(`${s.name} · ${s.type}`)}"]`);
-    out.push(`      ${id}_role["${label('IAM role', s.roleName)}"]`);
+    out.push(`    subgraph ${id}["${mermaidLabel(`${s.name} · ${s.type}`)}"]`);
+    out.push(`      ${id}_role["${mermaidLabel('IAM role', s.roleName)}"]`);
     classes.role.push(`${id}_role`);
     for (const principal of s.trustedBy)
-      edges.push(`  ${principals.get(principal)} -->|"${label(...cut(s.trustActions))}"| ${id}_role`);
+      edges.push(`  ${principals.get(principal)} -->|"${mermaidLabel(...cut(s.trustActions))}"| ${id}_role`);
     s.grants.forEach((g, k) => {
       const node = `${id}_r${k + 1}`;
-      out.push(`      ${node}["${label(...cut(g.shortResources), ...(g.more ? [g.more] : []))}"]`);
+      out.push(`      ${node}["${mermaidLabel(...cut(g.shortResources), ...(g.more ? [g.more] : []))}"]`);
       classes.resource.push(node);
-      edges.push(`  ${id}_role -->|"${label(...grantLabel(g))}"| ${node}`);
+      edges.push(`  ${id}_role -->|"${mermaidLabel(...grantLabel(g))}"| ${node}`);
     });
     const d = s.database;
     if (d) {
-      out.push(`      ${id}_db[("${label(...databaseLines(d))}")]`);
+      out.push(`      ${id}_db[("${mermaidLabel(...databaseLines(d))}")]`);
       classes.database.push(`${id}_db`);
       // The `rds-db:connect` resource is the database user: the login it allows.
-      s.grants.forEach((_, k) => edges.push(`  ${id}_r${k + 1} -.->|"${label('IAM auth token')}"| ${id}_db`));
+      s.grants.forEach((_, k) => edges.push(`  ${id}_r${k + 1} -.->|"${mermaidLabel('IAM auth token')}"| ${id}_db`));
       if (d.network) {
         const to = `tcp ${d.network.port} · ${d.network.securityGroups.join(', ')}`;
-        edges.push(`  ${ipNodes.get(d.network.ips)} -.->|"${label(to)}"| ${id}_db`);
+        edges.push(`  ${ipNodes.get(d.network.ips)} -.->|"${mermaidLabel(to)}"| ${id}_db`);
       }
     }
     out.push('    end');
@@ -189,7 +189,7 @@ function cut(items: readonly string[]): string[] {
  * markdown fence could read as syntax is written as one: `"`, `#`, `&`, `<`, `>`, `` ` ``, `%`,
  * `\` and control characters. Other text, unicode included, is kept as is.
  */
-export function label(...lines: string[]): string {
+export function mermaidLabel(...lines: string[]): string {
   return lines.map(mermaidText).join('<br>');
 }
 
@@ -197,21 +197,21 @@ export function mermaidText(text: string): string {
   return text.replace(/["#&<>`%\\\u0000-\u001f\u007f]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
-/** A markdown table row; cells must not hold a raw `|` (code() escapes it). */
+/** A markdown table row; cells must not hold a raw `|` (markdownCode() escapes it). */
 function row(...cells: string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
 /** Items as code spans, one a line in a table cell (or joined by `sep`). */
 function list(items: readonly string[], sep = '<br>'): string {
-  return items.map(code).join(sep);
+  return items.map(markdownCode).join(sep);
 }
 
 /**
  * A value as a code span in a table cell: a fence longer than any run of backticks in it, `|`
  * escaped (GitHub splits cells on it even in code spans), control characters written as `\uXXXX`.
  */
-export function code(text: string): string {
+export function markdownCode(text: string): string {
   const safe = text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   const longest = Math.max(0, ...(safe.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);

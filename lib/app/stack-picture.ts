@@ -205,7 +205,7 @@ function referenceNames(stack: ClickPipesAccountStack): (value: string | number)
     if (!Token.isUnresolved(value)) return String(value);
     let text = resolved(value);
     for (const [reference, name] of names) text = text.split(reference).join(name);
-    return replaceReferences(text, (expression) => `‹${expression}›`);
+    return replaceTerraformReferences(text, (expression) => `‹${expression}›`);
   };
 }
 
@@ -216,7 +216,7 @@ function databaseName(source: SourceSpec['source']): string | undefined {
 }
 
 /** Replaces each `${…}` of a Terraform string (braces nested in it, too) with `name(…)`. */
-export function replaceReferences(text: string, name: (expression: string) => string): string {
+export function replaceTerraformReferences(text: string, name: (expression: string) => string): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
