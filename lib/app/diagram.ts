@@ -82,7 +82,7 @@ function databaseRow(source: string, d: DatabasePicture): string {
   const mode = d.cdc ? `CDC: ${list(d.cdc.parameters, ', ')}, ${where}` : d.pipeMode;
   const network = d.network
     ? `tcp ${d.network.port} from the ${d.network.ips} to ${list(d.network.securityGroups, ', ')}`
-    : 'not managed';
+    : 'no rules (no `networkAccess`)';
   return row(
     markdownCode(source),
     `${markdownCode(d.database)} (${d.how})`,

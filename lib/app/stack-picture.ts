@@ -166,7 +166,10 @@ function databasePicture(
   };
 }
 
-/** The policy document of an access construct with this id (none if absent). */
+/**
+ * The policy document of an access construct with this id (none if absent): `trust_policy`, and
+ * `<policy id>_policy` for each inline policy, as `ClickPipesAccessRole.addInlinePolicy` names them.
+ */
 function documentOf(access: ClickPipesAccessRole, id: string): DataAwsIamPolicyDocument[] {
   const child = access.node.tryFindChild(id);
   return child instanceof DataAwsIamPolicyDocument ? [child] : [];
