@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
+import { count } from './counts';
 
 /**
  * What Mermaid (the `mermaid` package, the renderer code hosts run; a dev dependency) makes of a
@@ -23,7 +24,9 @@ export function parseMermaid(texts: readonly string[]): ParsedFlowchart[] {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`the Mermaid oracle failed (exit ${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as ParsedFlowchart[];
+  const results = JSON.parse(r.stdout) as ParsedFlowchart[];
+  count('diagrams parsed by mermaid', results.filter((p) => !p.error).length);
+  return results;
 }
 
 /** The ```mermaid block of a markdown file. */
