@@ -8,7 +8,7 @@
  * ClickPipes static IPs that may reach it. Long lists are cut in the picture and given whole in
  * the tables. The same stack gives the same bytes on every machine, in JSON and in HCL mode.
  */
-import { ClickPipesAccountStack } from './account-stack';
+import type { ClickPipesAccountStack } from './account-stack';
 import { DatabasePicture, GrantPicture, SourcePicture, StackPicture, describeStack } from './stack-picture';
 
 /** The file beside a stack's Terraform. */

@@ -14,7 +14,8 @@ import {
   DataAwsIamPolicyDocumentStatement,
 } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { ClickPipesAccountStack } from './account-stack';
+// A type only: the connect helper loads source-files.ts, and so this file, without the stack's modules.
+import type { ClickPipesAccountStack } from './account-stack';
 import { SourceSpec } from '../config/stacks';
 import { ClickPipesAccessRole } from '../constructs/clickpipes-access-role';
 import { ClickPipesRdsIamAccess } from '../constructs/rds-iam-access';
@@ -249,8 +250,8 @@ export function shortArn(arn: string, partition: string, region: string, account
   return `${m[2]}:${m[5]}`;
 }
 
-/** The stack of an access construct, when it is an account stack of this app. */
+/** The stack of an access construct, when it is an account stack of this app (one with a `spec` and `sources`). */
 export function accountStackOf(construct: IConstruct): ClickPipesAccountStack | undefined {
-  const stack = TerraformStack.of(construct);
-  return stack instanceof ClickPipesAccountStack ? stack : undefined;
+  const stack = TerraformStack.of(construct) as Partial<ClickPipesAccountStack>;
+  return stack.spec !== undefined && stack.sources !== undefined ? (stack as ClickPipesAccountStack) : undefined;
 }
