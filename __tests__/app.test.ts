@@ -65,12 +65,14 @@ describe('the default app', () => {
       'stacks/analytics/clickpipes/metrics.sql',
       'stacks/analytics/clickpipes/reports.sql',
       'stacks/analytics/clickpipes/sources.json',
+      'stacks/analytics/diagram.md',
       'stacks/prod/cdk.tf.json',
       'stacks/prod/clickpipes/catalog.sql',
       'stacks/prod/clickpipes/orders.sql',
       'stacks/prod/clickpipes/payments.sql',
       'stacks/prod/clickpipes/sources.json',
       'stacks/prod/clickpipes/users.sql',
+      'stacks/prod/diagram.md',
     ]);
     expect(Object.keys(JSON.parse(files['manifest.json']).stacks)).toEqual(['analytics', 'prod']);
   });
@@ -179,6 +181,7 @@ describe('where the config comes from', () => {
       'solo/cdk.tf.json',
       'solo/clickpipes/orders.sql',
       'solo/clickpipes/sources.json',
+      'solo/diagram.md',
     ]);
     await expectCatalogValid(stacks['solo/cdk.tf.json'], 'stack solo');
   });
@@ -244,12 +247,19 @@ describe('output folder upkeep', () => {
       '.terraform.lock.hcl',
       'cdk.tf',
       'clickpipes',
+      'diagram.md',
       'metadata.json',
     ]);
     // A source removed from the config takes its setup SQL file with it.
     const prodOnly = { ...config.accounts[0], sources: config.accounts[0].sources!.slice(1) };
     expect(synthesize({ ...config, accounts: [prodOnly] }, { outdir, hcl: false })).toEqual(['prod']);
-    expect(fs.readdirSync(prod).sort()).toEqual(['.terraform', '.terraform.lock.hcl', 'cdk.tf.json', 'clickpipes']);
+    expect(fs.readdirSync(prod).sort()).toEqual([
+      '.terraform',
+      '.terraform.lock.hcl',
+      'cdk.tf.json',
+      'clickpipes',
+      'diagram.md',
+    ]);
     expect(fs.readdirSync(path.join(prod, 'clickpipes')).sort()).toEqual([
       'catalog.sql',
       'payments.sql',
@@ -278,6 +288,7 @@ describe('HCL output', () => {
       'stacks/analytics/clickpipes/metrics.sql',
       'stacks/analytics/clickpipes/reports.sql',
       'stacks/analytics/clickpipes/sources.json',
+      'stacks/analytics/diagram.md',
       'stacks/analytics/metadata.json',
       'stacks/prod/cdk.tf',
       'stacks/prod/clickpipes/catalog.sql',
@@ -285,6 +296,7 @@ describe('HCL output', () => {
       'stacks/prod/clickpipes/payments.sql',
       'stacks/prod/clickpipes/sources.json',
       'stacks/prod/clickpipes/users.sql',
+      'stacks/prod/diagram.md',
       'stacks/prod/metadata.json',
     ]);
   });

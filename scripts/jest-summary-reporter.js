@@ -41,7 +41,8 @@ class SummaryReporter {
           (skipped ? ` (${skipped} resources skipped: unresolved references)` : '') +
           `; ${allowed + denied} requests simulated (${allowed} allowed, ${denied} denied)` +
           `; ${n('bad-input rows')} bad-input rows; ${n('fuzz runs')} fuzz runs` +
-          `; ${n('stacks validated by terraform')} stacks validated and ${n('stacks planned by terraform')} planned by Terraform\n`,
+          `; ${n('stacks validated by terraform')} stacks validated and ${n('stacks planned by terraform')} planned by Terraform` +
+          `; ${n('diagrams parsed by mermaid')} diagrams parsed by Mermaid\n`,
       );
     }
     const skipped = results.numPendingTests + results.numTodoTests;

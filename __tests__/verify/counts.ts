@@ -20,7 +20,8 @@ export type Counter =
   | 'bad-input rows'
   | 'fuzz runs'
   | 'stacks validated by terraform'
-  | 'stacks planned by terraform';
+  | 'stacks planned by terraform'
+  | 'diagrams parsed by mermaid';
 
 const KEY = Symbol.for('cdktf-clickpipes-aws.verify-counts');
 const pending = (): Map<Counter, number> => {

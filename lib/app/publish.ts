@@ -23,7 +23,7 @@ import { ClickPipesOutputError, outputFault, shownPath } from './output-faults';
 /** The file in the output folder that lists what this app wrote, by stack. */
 export const RECORD_FILE = 'clickpipes-output.json';
 /** The names the app writes in a stack folder: cdktf's JSON or HCL, its metadata, the source files and the diagram. */
-export const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', 'metadata.json', 'clickpipes'];
+export const GENERATED_STACK_FILES = ['cdk.tf.json', 'cdk.tf', 'metadata.json', 'clickpipes', 'diagram.md'];
 /** The files of {@link GENERATED_STACK_FILES} that Terraform loads: a stale one is removed even when no record names it. */
 export const TERRAFORM_FILES_OF_THE_APP = ['cdk.tf.json', 'cdk.tf', 'metadata.json'];
 /** What Terraform keeps in a stack folder; `terraform init` makes it again. */

@@ -3,7 +3,10 @@ import { ENGINES, PipeMode, RDS_ENGINES, RdsEngine } from '../rules/engines';
 import { identifierOf } from '../constructs/managed-database';
 import { DEFAULT_DB_PORTS } from '../constructs/network-access';
 import { ClickPipesRdsIamAccess } from '../constructs/rds-iam-access';
+import { ClickPipesAccessRole } from '../constructs/clickpipes-access-role';
 import { setupSqlFile } from '../database/setup-sql';
+import { DIAGRAM_FILE, stackDiagram } from './diagram';
+import { accountStackOf } from './stack-picture';
 
 const isRdsSource = (source: SourceConfig): source is RdsSourceConfig =>
   (RDS_ENGINES as readonly string[]).includes(source.type);
@@ -32,9 +35,9 @@ export interface SourceConnectionInfo {
 
 /**
  * The files the app writes beside a stack's Terraform: `clickpipes/<source>.sql`, the setup SQL
- * of each source (the CDC prerequisites as comments), and `clickpipes/sources.json`, what
- * `clickpipes-connect` reads. Paths are relative to the stack folder; the content is the same on
- * every machine.
+ * of each source (the CDC prerequisites as comments), `clickpipes/sources.json`, what
+ * `clickpipes-connect` reads, and `diagram.md`, the stack as a picture for review. Paths are
+ * relative to the stack folder; the content is the same on every machine.
  */
 export function sourceFiles(
   account: StackAccountConfig,
@@ -68,5 +71,13 @@ export function sourceFiles(
   }
   if (Object.keys(info).length)
     files[`${SOURCE_FILES_DIR}/${SOURCES_FILE}`] = JSON.stringify({ sources: info }, null, 2) + '\n';
+  // The sources are the constructs of one ClickPipesAccountStack (a config has at least one source).
+  const stack = Object.values(sources)
+    .map((access) => (access instanceof ClickPipesAccessRole ? accountStackOf(access) : undefined))
+    .find((s) => s !== undefined);
+  if (stack) {
+    const sqlFiles = Object.fromEntries(Object.entries(info).map(([name, i]) => [name, i.setupSqlFile]));
+    files[DIAGRAM_FILE] = stackDiagram(stack, sqlFiles);
+  }
   return files;
 }
