@@ -30,6 +30,7 @@ import {
   stackNameProblem,
 } from '../rules/validation';
 import { configStackProblems } from './stacks';
+import { DEFAULT_ROLES_PER_ACCOUNT, IAM_QUOTAS } from '../rules/iam-limits';
 
 /** A string checked by one of the rules of `validation.ts`; `pattern` goes into the JSON Schema for editors. */
 function checked(rule: (v: string) => string | undefined, description: string, pattern?: string) {
@@ -70,6 +71,20 @@ const tags = z
     }
   })
   .meta({ description: 'AWS tags, key to value.' });
+
+const iamQuotas = z
+  .strictObject({
+    rolesPerAccount: z
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description: `The account's IAM quota "Roles per account" (Service Quotas, IAM, ${IAM_QUOTAS.rolesPerAccount.serviceQuotasCode}) where it has been raised. Each source is a role; the config is refused when it creates more roles in one account than this. Default: ${DEFAULT_ROLES_PER_ACCOUNT.toLocaleString('en-US')}, the AWS default.`,
+      }),
+  })
+  .meta({
+    description: "IAM quotas of the AWS accounts that differ from the AWS defaults (an account entry's own win).",
+  });
 
 /** What the top level, an account entry and a source can each set: the trusted ClickHouse role, and tags. */
 const inheritable = (where: string) => ({
@@ -426,6 +441,7 @@ const account = z
     ...inheritable("of every resource of this account's stacks (the provider's default tags), over the top-level tags"),
     dbUser: dbUserDefault,
     backend: backend.optional(),
+    iamQuotas: iamQuotas.optional(),
   })
   .superRefine((acct, ctx) => {
     oneTrust(acct, ctx);
@@ -461,6 +477,7 @@ export const configSchema = z
     ...inheritable('of every resource (the default tags of every aws provider)'),
     dbUser: dbUserDefault,
     backend: backend.optional(),
+    iamQuotas: iamQuotas.optional(),
     accounts: z.array(account).min(1, { error: 'list at least one account' }),
   })
   .superRefine((config, ctx) => {

@@ -78,6 +78,23 @@ export function literalPartition(props: ClickPipesAccessRoleProps): AwsPartition
   return arn === undefined ? undefined : parseRoleArn(arn)?.partition;
 }
 
+/**
+ * The partition, region and account ID of the ARNs a construct will name, for sizing its
+ * policies before it is built: the literal values, or the longest a provider lookup can return
+ * (`aws-us-gov`, a 14-character region, 12 digits).
+ */
+export function longestArnParts(
+  props: ClickPipesAccessRoleProps,
+): [partition: string, region: string, account: string] {
+  const region = literal(props.region);
+  const partition = literalPartition(props);
+  return [
+    region === undefined || partition === undefined ? 'aws-us-gov' : partition,
+    region ?? 'xx-xxxxxxxxx-1',
+    literal(props.accountId) ?? '123456789012',
+  ];
+}
+
 /** A literal (not a Terraform reference) string, or undefined. */
 export function literal(value: string | undefined): string | undefined {
   return value === undefined || Token.isUnresolved(value) ? undefined : value;
