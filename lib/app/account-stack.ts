@@ -11,6 +11,7 @@ import {
   TerraformStack,
 } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { setAwsProviderVersion } from '../constructs/aws-provider-version';
 import { ClickHouseProvider, DataClickHouseService } from '../constructs/clickhouse-provider';
 import { ClickPipesAccessRole } from '../constructs/clickpipes-access-role';
 import { AccountConfig, ConfigDefaults, RdsSourceConfig, StackAccountConfig } from '../config/config';
@@ -91,6 +92,7 @@ export class ClickPipesAccountStack extends TerraformStack {
       assumeRole: spec.assumeRole ? [{ ...spec.assumeRole }] : undefined,
       defaultTags: [{ tags: { ...spec.defaultTags } }],
     });
+    setAwsProviderVersion(this, spec.awsProviderVersion);
     addBackend(this, spec.backend);
 
     const sources: Record<string, ClickPipesAccessRole> = {};

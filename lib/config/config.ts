@@ -34,6 +34,7 @@ import { configStackProblems } from './stacks';
 import { inputShape, likelyField, positionOf, shown } from './config-input';
 import { numberAsWritten } from './config-file';
 import { DEFAULT_ROLES_PER_ACCOUNT, IAM_QUOTAS } from '../rules/iam-limits';
+import { DEFAULT_AWS_PROVIDER_VERSION, providerVersionProblem } from '../constructs/aws-provider-version';
 
 /** A string checked by one of the rules of `validation.ts`; `pattern` goes into the JSON Schema for editors. */
 function checked(rule: (v: string) => string | undefined, description: string, pattern?: string) {
@@ -88,6 +89,11 @@ const iamQuotas = z
   .meta({
     description: "IAM quotas of the AWS accounts that differ from the AWS defaults (an account entry's own win).",
   });
+
+const awsProviderVersion = checked(
+  providerVersionProblem,
+  `Version constraint of the hashicorp/aws provider in each stack's required_providers, to widen or pin it: "~> 6.25" (6.25 or any later 6.x), ">= 6.0, < 7", "6.31.0". Default: "${DEFAULT_AWS_PROVIDER_VERSION}".`,
+);
 
 /** What the top level, an account entry and a source can each set: the trusted ClickHouse role, and tags. */
 const inheritable = (where: string) => ({
@@ -452,6 +458,7 @@ const account = z
     dbUser: dbUserDefault,
     backend: backend.optional(),
     iamQuotas: iamQuotas.optional(),
+    awsProviderVersion: awsProviderVersion.optional(),
   })
   .superRefine((acct, ctx) => {
     oneTrust(acct, ctx);
@@ -488,6 +495,7 @@ export const configSchema = z
     dbUser: dbUserDefault,
     backend: backend.optional(),
     iamQuotas: iamQuotas.optional(),
+    awsProviderVersion: awsProviderVersion.optional(),
     accounts: z.array(account).min(1, { error: 'list at least one account' }),
   })
   .superRefine((config, ctx) => {
@@ -510,7 +518,7 @@ export type ClickHouseServiceConfig = NonNullable<ClickPipesConfig['clickHouseSe
 /** The top-level fields that account entries and sources inherit. */
 export type ConfigDefaults = Pick<
   ClickPipesConfig,
-  'clickHouseIamRoleArn' | 'clickHouseService' | 'tags' | 'dbUser' | 'backend'
+  'clickHouseIamRoleArn' | 'clickHouseService' | 'tags' | 'dbUser' | 'backend' | 'awsProviderVersion'
 >;
 export type RdsSourceConfig = Exclude<SourceConfig, { type: 'kinesis' | 's3' | 'msk' }>;
 export type KinesisSourceConfig = Extract<SourceConfig, { type: 'kinesis' }>;

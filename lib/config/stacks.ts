@@ -19,6 +19,7 @@ import { kinesisPolicySizeProblem, kinesisStreamArn } from '../constructs/kinesi
 import { mskPolicySizeProblem } from '../constructs/msk-access';
 import { s3PolicySizeProblem } from '../constructs/s3-access';
 import { FieldProblem } from '../errors';
+import { DEFAULT_AWS_PROVIDER_VERSION } from '../constructs/aws-provider-version';
 import { rolesPerAccountProblem } from '../rules/iam-limits';
 import {
   AwsPartition,
@@ -95,6 +96,8 @@ export interface StackSpec {
   readonly backendPath?: ConfigPath;
   /** The config path of the entry that gives the region: `accounts[0]` or `accounts[0].regions[1]`. */
   readonly path: ConfigPath;
+  /** The version constraint of `hashicorp/aws`: the entry's, the config's, or {@link DEFAULT_AWS_PROVIDER_VERSION}. */
+  readonly awsProviderVersion: string;
 }
 
 /** The regions of an account entry, each with its sources and its config path. */
@@ -167,6 +170,7 @@ export function accountStacks(
           }
         : undefined,
       backend: backendSpec(account.backend ?? defaults.backend, name),
+      awsProviderVersion: account.awsProviderVersion ?? defaults.awsProviderVersion ?? DEFAULT_AWS_PROVIDER_VERSION,
       backendPath,
       path: regionPath,
       sources: entry.sources.map((source, s) => ({
