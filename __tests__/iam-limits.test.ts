@@ -11,6 +11,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { ClickPipesKinesisAccess, ClickPipesMskAccess, ClickPipesS3Access, parseConfig, synthesize } from '../lib';
@@ -173,6 +174,35 @@ test('the constructs refuse the same, before building anything, naming the field
     }),
   );
   expect(unknownPlace).toEqual([expect.stringMatching(/events\.streams: \d+ streams make/)]);
+});
+
+test("a policy a subclass adds on top counts towards the role's total, and is refused past it", () => {
+  class WithKeys extends ClickPipesKinesisAccess {
+    constructor(scope: Construct, id: string, keys: number) {
+      super(scope, id, {
+        clickHouseIamRoleArn: CLICKHOUSE_ROLE,
+        accountId: ACCOUNT,
+        region: 'us-east-1',
+        streams: streams(fits.kinesis - 2),
+      });
+      this.addInlinePolicy('kms_decrypt', 'kms-decrypt', [
+        {
+          effect: 'Allow',
+          actions: ['kms:Decrypt'],
+          resources: Array.from(
+            { length: keys },
+            (_, i) => `arn:aws:kms:us-east-1:${ACCOUNT}:key/${String(i).padStart(36, '0')}`,
+          ),
+        },
+      ]);
+    }
+  }
+  expect(inputProblems(() => synthStack((s) => new WithKeys(s, 'events', 1)))).toEqual([]);
+  expect(inputProblems(() => synthStack((s) => new WithKeys(s, 'events', 20)))).toEqual([
+    expect.stringMatching(
+      /events\.kms_decrypt: the role's inline policies come to 1\d,\d{3} characters \(white space not counted\) with this one; IAM allows 10,240/,
+    ),
+  ]);
 });
 
 describe('roles per account', () => {

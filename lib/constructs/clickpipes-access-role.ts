@@ -10,6 +10,7 @@ import {
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { FieldProblem, throwIfProblems } from '../errors';
+import { ROLE_POLICY_SIZE, StatementShape, policySize } from '../rules/iam-limits';
 import {
   AwsPartition,
   accountIdProblem,
@@ -130,6 +131,8 @@ export class ClickPipesAccessRole extends Construct {
   protected readonly withOutputs: boolean;
   private readonly props: ClickPipesAccessRoleProps;
   private lookedUp: { partition?: string; region?: string; accountId?: string } = {};
+  /** The size of the inline policies added so far, as IAM counts it. */
+  private inlinePolicySize = 0;
 
   /**
    * @param sourceProblems what the source type found wrong with its props: reported together
@@ -229,6 +232,21 @@ export class ClickPipesAccessRole extends Construct {
    * @param name the inline policy's name in IAM
    */
   protected addInlinePolicy(id: string, name: string, statements: DataAwsIamPolicyDocumentStatement[]): IamRolePolicy {
+    // The source types refuse a grant too big before building; this catches what is added on top
+    // (a subclass's further policies): IAM counts all inline policies of a role together.
+    const known = new Map<string, number>();
+    if (this.lookedUp.partition) known.set(this.lookedUp.partition, 10);
+    if (this.lookedUp.region) known.set(this.lookedUp.region, 14);
+    if (this.lookedUp.accountId) known.set(this.lookedUp.accountId, 12);
+    this.inlinePolicySize += policySize(statements as StatementShape[], known);
+    if (this.inlinePolicySize > ROLE_POLICY_SIZE) {
+      throwIfProblems(this.node.path, [
+        [
+          id,
+          `the role's inline policies come to ${this.inlinePolicySize.toLocaleString('en-US')} characters (white space not counted) with this one; IAM allows ${ROLE_POLICY_SIZE.toLocaleString('en-US')} for all inline policies of a role together: grant less, or on several roles`,
+        ],
+      ]);
+    }
     const document = new DataAwsIamPolicyDocument(this, `${id}_policy`, { statement: statements });
     return new IamRolePolicy(this, id, { name, role: this.role.name, policy: document.json });
   }
