@@ -31,7 +31,8 @@ const isPlainObject = (v: object) => {
 
 /** A kind of value that JSON cannot hold, in words (YAML's `!!binary` gives a Buffer). */
 function oddValue(v: unknown): string | undefined {
-  if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) return undefined;
+  // undefined: a field left out, in a config built in code.
+  if (v === null || v === undefined || ['string', 'number', 'boolean'].includes(typeof v)) return undefined;
   if (typeof v !== 'object') return `a ${typeof v}`;
   if (Array.isArray(v) || isPlainObject(v)) return undefined;
   if (ArrayBuffer.isView(v)) return 'binary data (YAML !!binary)';
