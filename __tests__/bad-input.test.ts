@@ -17,8 +17,18 @@ import { AppRun, MAIN, runAppAsync, tree } from './helpers';
 import { BAD_CONFIG_ROWS, Config, valid } from './verify/bad-configs';
 import { count } from './verify/counts';
 
-/** [what, file content, config path the message must name ('' for the file itself), expected text]. */
-const ROWS: [string, string, string, RegExp][] = [
+/** The valid config as indented JSON, and the line of its `"accounts"`. */
+const VALID_TEXT = JSON.stringify(valid(), null, 2);
+const ACCOUNTS_LINE = VALID_TEXT.split('\n').findIndex((l) => l.startsWith('  "accounts"')) + 1;
+const VALID_LINES = VALID_TEXT.split('\n').length;
+/** The valid config as YAML (JSON is YAML), with `accountId` as a plain number. */
+const YAML_ACCOUNT_ID = VALID_TEXT.replace(/"accountId": "\d+"/, '"accountId": 012345678901');
+
+/**
+ * [what, file content, config path the message must name ('' for the file itself), expected
+ * text, file name (default bad.json)].
+ */
+const ROWS: [string, string, string, RegExp, string?][] = [
   ...BAD_CONFIG_ROWS.map(([what, mutate, where, expected]): [string, string, string, RegExp] => {
     const config = valid() as Config;
     mutate(config);
@@ -43,6 +53,36 @@ const ROWS: [string, string, string, RegExp][] = [
     'accounts[0].sources[0].resourceId',
     /is a DB instance resource ID, but Aurora IAM authentication is granted on the cluster/,
   ],
+  // Issue 11 and issue 10 (item 9): files that crashed the app, or were read wrongly.
+  [
+    'a second "accounts" key',
+    VALID_TEXT.replace(/\n}$/, ',\n  "accounts": []\n}'),
+    '',
+    new RegExp(
+      `^${VALID_LINES}:3: the key "accounts" is given twice in one object \\(first at line ${ACCOUNTS_LINE}\\); a JSON reader keeps only the last one silently: give it once$`,
+    ),
+  ],
+  [
+    'an array 4,500 deep in a string field',
+    VALID_TEXT.replace(/"dbUser": "[^"]*"/, `"dbUser": ${'['.repeat(4500)}"x"${']'.repeat(4500)}`),
+    'accounts[0].sources[1].dbUser',
+    /^nested more than 64 levels deep; no config field nests like this$/,
+  ],
+  [
+    'YAML !!binary at the top',
+    '!!binary aGVsbG8=\n',
+    '(top level)',
+    /^binary data \(YAML !!binary\); expected text, a number, true or false, a list or a mapping$/,
+    'bad.yaml',
+  ],
+  [
+    'YAML account ID as a number with a leading zero',
+    YAML_ACCOUNT_ID,
+    'accounts[0].accountId',
+    /^012345678901 is read by YAML as the number 12345678901; write it in quotes: "012345678901"$/,
+    'bad.yaml',
+  ],
+  ['an empty YAML file', '', '', /^ the file is empty; expected a config with "accounts"/, 'bad.yaml'],
 ];
 
 /** The rows that also run as a process of the app: a field, two combinations, an unknown field, the files. */
@@ -55,6 +95,9 @@ const AS_PROCESS = [
   'an empty file',
   'a JSON array',
   'several problems at once',
+  'a second "accounts" key',
+  'an array 4,500 deep in a string field',
+  'YAML account ID as a number with a leading zero',
 ];
 
 let base: string;
@@ -68,20 +111,20 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
 
-/** A folder holding the good cdktf.out and `bad.json` with `content`. */
-function badFolder(what: string, content: string): string {
+/** A folder holding the good cdktf.out and `file` with `content`. */
+function badFolder(what: string, content: string, file = 'bad.json'): string {
   const dir = dirOf(what);
   fs.cpSync(path.join(base, 'good'), dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'bad.json'), content);
+  fs.writeFileSync(path.join(dir, file), content);
   return dir;
 }
 
-/** Runs `main` in-process in `dir`, the config named by CLICKPIPES_CONFIG. */
-async function runInProcess(dir: string): Promise<AppRun> {
+/** Runs `main` in-process in `dir`, the config `file` named by CLICKPIPES_CONFIG. */
+async function runInProcess(dir: string, file = 'bad.json'): Promise<AppRun> {
   let stdout = '';
   let stderr = '';
   const status = await main([], {
-    env: { CLICKPIPES_CONFIG: 'bad.json' },
+    env: { CLICKPIPES_CONFIG: file },
     cwd: dir,
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
@@ -93,10 +136,10 @@ const inProcess = new Map<string, AppRun>();
 
 test.each(ROWS)(
   '%s: exit 1, the path and the expected form, no stack trace, cdktf.out untouched',
-  async (what, content, where, expected) => {
-    const dir = badFolder(what, content);
+  async (what, content, where, expected, file = 'bad.json') => {
+    const dir = badFolder(what, content, file);
     // A crash (anything but a user error) would throw here, with its stack trace.
-    const r = await runInProcess(dir);
+    const r = await runInProcess(dir, file);
     inProcess.set(what, r);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
@@ -104,7 +147,7 @@ test.each(ROWS)(
     expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
     // One problem per line: "Error: <problem>" alone, or "  - <problem>" under "Error: N problems:".
     // A problem of the whole file is "bad.json:LINE:COLUMN: …", one of a field "bad.json: PATH: …".
-    const prefix = where ? `bad.json: ${where}: ` : 'bad.json:';
+    const prefix = where ? `${file}: ${where}: ` : `${file}:`;
     const problems = r.stderr
       .split('\n')
       .map((line) => line.replace(/^(Error: | {2}- )/, ''))
@@ -115,6 +158,8 @@ test.each(ROWS)(
     }
     expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('.cdktf.out'))).toEqual([]);
+    // A long value is cut: the message stays short however big the input.
+    expect(r.stderr.length).toBeLessThan(5000);
     count('bad-input rows');
   },
 );
@@ -128,9 +173,9 @@ describe('as a process of the app', () => {
     const queue = [...AS_PROCESS];
     const worker = async () => {
       for (let what = queue.shift(); what; what = queue.shift()) {
-        const [, content] = ROWS.find(([w]) => w === what)!;
-        const dir = badFolder(`process ${what}`, content);
-        runs.set(what, await runAppAsync(dir, { CLICKPIPES_CONFIG: 'bad.json' }));
+        const [, content, , , file = 'bad.json'] = ROWS.find(([w]) => w === what)!;
+        const dir = badFolder(`process ${what}`, content, file);
+        runs.set(what, await runAppAsync(dir, { CLICKPIPES_CONFIG: file }));
         expect(tree(path.join(dir, 'cdktf.out'))).toEqual(before);
       }
     };
@@ -138,8 +183,8 @@ describe('as a process of the app', () => {
   }, 120_000);
 
   test.each(AS_PROCESS)('%s: the same exit code and bytes as in-process', async (what) => {
-    const [, content] = ROWS.find(([w]) => w === what)!;
-    const expected = inProcess.get(what) ?? (await runInProcess(badFolder(`again ${what}`, content)));
+    const [, content, , , file = 'bad.json'] = ROWS.find(([w]) => w === what)!;
+    const expected = inProcess.get(what) ?? (await runInProcess(badFolder(`again ${what}`, content, file), file));
     expect(runs.get(what)).toEqual(expected);
   });
 });

@@ -21,6 +21,8 @@ export * from './database/setup-sql';
 export * from './database/cdc-prerequisites';
 export * from './rules/static-ips';
 export * from './constructs/network-access';
+export * from './constructs/aws-provider-version';
+export * from './rules/iam-limits';
 export * from './app/source-files';
 export * from './app/publish';
 export * from './app/output-faults';

@@ -1,12 +1,14 @@
 /**
  * The scale case of `npm run bench`, run in a child process per measurement:
  *
- *   node dist/scripts/scale.js project|raw STACKS OUTDIR
+ *   node dist/scripts/scale.js project|raw STACKS OUTDIR [SOURCES]
  *
- * `project`: this project's app synthesizes a config of STACKS account entries of 10 sources
- * each (4 RDS/Aurora, 2 Kinesis, 2 S3, 2 MSK). `raw`: the same resources written with the
+ * `project`: this project's app synthesizes a config of STACKS account entries of SOURCES
+ * sources each (default 10), of mixed types in turn (of every 10: 4 RDS/Aurora, 2 Kinesis, 2 S3,
+ * 2 MSK); an account with more than 1,000 sources states its raised IAM quota of roles. `raw`: the same resources written with the
  * provider classes alone, no code of this project (what a team would write by hand). Prints
- * `{ "maxRssKiB": …, "blocks": … }`: the peak memory and the count of Terraform blocks written.
+ * `{ "maxRssKiB": …, "cpuSeconds": …, "blocks": … }`: the peak memory, the CPU time (user and
+ * system) and the count of Terraform blocks written.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -29,8 +31,8 @@ const RDS = [
 ] as const;
 const UUID = '6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5';
 
-/** The config of the scale case: `stacks` account entries of 10 sources of mixed types. */
-export function scaleConfig(stacks: number) {
+/** The config of the scale case: `stacks` account entries of `sources` sources of mixed types. */
+export function scaleConfig(stacks: number, sources = 10) {
   return {
     clickHouseIamRoleArn: CLICKHOUSE_ROLE,
     accounts: Array.from({ length: stacks }, (_, a) => {
@@ -40,24 +42,34 @@ export function scaleConfig(stacks: number) {
         name: `account${a}`,
         accountId,
         region,
-        sources: [
-          ...RDS.map(([type, kind], i) => ({ name: `db${i}`, type, resourceId: `${kind}-R${a}X${i}` })),
-          ...[0, 1].map((i) => ({ name: `stream${i}`, type: 'kinesis', streams: [`events-${i}`, `clicks-${i}`] })),
-          ...[0, 1].map((i) => ({
-            name: `bucket${i}`,
-            type: 's3',
-            buckets: [`landing-${a}-${i}`],
-            prefix: 'exports/',
-          })),
-          ...[0, 1].map((i) => ({
-            name: `kafka${i}`,
-            type: 'msk',
-            clusterArn: `arn:aws:kafka:${region}:${accountId}:cluster/orders${i}/${UUID}`,
-            topics: ['orders', 'payments.*'],
-          })),
-        ],
+        ...(sources > 1000 ? { iamQuotas: { rolesPerAccount: sources } } : {}),
+        sources: Array.from({ length: sources }, (_, j) => scaleSource(a, j, region, accountId)),
       };
     }),
+  };
+}
+
+type ScaleSource =
+  | { name: string; type: (typeof RDS)[number][0]; resourceId: string }
+  | { name: string; type: 'kinesis'; streams: string[] }
+  | { name: string; type: 's3'; buckets: string[]; prefix: string }
+  | { name: string; type: 'msk'; clusterArn: string; topics: string[] };
+
+/** Source `j` of account `a`: of every 10, 4 RDS/Aurora, 2 Kinesis, 2 S3 and 2 MSK. */
+function scaleSource(a: number, j: number, region: string, accountId: string): ScaleSource {
+  const k = j % 10;
+  const i = k % 2;
+  if (k < 4) {
+    const [type, kind] = RDS[k];
+    return { name: `db${j}`, type, resourceId: `${kind}-R${a}X${j}` };
+  }
+  if (k < 6) return { name: `stream${j}`, type: 'kinesis', streams: [`events-${j}`, `clicks-${j}`] };
+  if (k < 8) return { name: `bucket${j}`, type: 's3', buckets: [`landing-${a}-${j}`], prefix: 'exports/' };
+  return {
+    name: `kafka${j}`,
+    type: 'msk',
+    clusterArn: `arn:aws:kafka:${region}:${accountId}:cluster/orders${i}/${UUID}`,
+    topics: ['orders', 'payments.*'],
   };
 }
 
@@ -122,9 +134,9 @@ function statements(s: Source, region: string, accountId: string): DataAwsIamPol
 }
 
 /** The scale case with the provider classes alone. */
-function synthRaw(stacks: number, outdir: string): void {
+function synthRaw(stacks: number, sources: number, outdir: string): void {
   const app = new App({ outdir, stackTraces: false });
-  for (const account of scaleConfig(stacks).accounts) {
+  for (const account of scaleConfig(stacks, sources).accounts) {
     const stack = new TerraformStack(app, account.name);
     new AwsProvider(stack, 'aws', {
       region: account.region,
@@ -175,16 +187,21 @@ function countBlocks(outdir: string): number {
 }
 
 if (require.main === module) {
-  const [mode, count, outdir] = process.argv.slice(2);
+  const [mode, count, outdir, perStack] = process.argv.slice(2);
   const stacks = Number(count);
-  if (mode === 'raw') synthRaw(stacks, outdir);
+  const sources = Number(perStack ?? 10);
+  if (mode === 'raw') synthRaw(stacks, sources, outdir);
   else {
     // Loaded only in this mode: the raw case runs no code of the project.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const lib = require('../lib') as typeof import('../lib');
-    lib.synthesize(lib.parseConfig(scaleConfig(stacks)), { outdir });
+    lib.synthesize(lib.parseConfig(scaleConfig(stacks, sources)), { outdir });
   }
   process.stdout.write(
-    JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, blocks: countBlocks(outdir) }) + '\n',
+    JSON.stringify({
+      maxRssKiB: process.resourceUsage().maxRSS,
+      cpuSeconds: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6,
+      blocks: countBlocks(outdir),
+    }) + '\n',
   );
 }

@@ -391,4 +391,67 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
   ],
   ['no sources', (c) => (c.accounts[0].sources = []), 'accounts[0].sources', /list at least one source/],
   ['no accounts', (c) => (c.accounts = []), 'accounts', /list at least one account/],
+  // Issue 11: input that crashed or was dropped silently, and AWS limits that only apply refused.
+  [
+    'the same security group twice',
+    (c) => {
+      const access = src(c).networkAccess as { securityGroupIds: string[] };
+      access.securityGroupIds.push(access.securityGroupIds[0]);
+    },
+    'accounts[0].sources[0].networkAccess.securityGroupIds[1]',
+    /"sg-0123456789abcdef0" is already networkAccess\.securityGroupIds\[0\]; list each security group once/,
+  ],
+  [
+    'a tag key __proto__',
+    (c) => ((c as Record<string, unknown>).tags = JSON.parse('{"team": "data", "__proto__": "x"}')),
+    'tags.__proto__',
+    /the key "__proto__" is not accepted: JavaScript gives it a special meaning and it would be dropped silently; use another key/,
+  ],
+  [
+    'a 1 MB account name',
+    (c) => (c.accounts[0].name = 'x'.repeat(1_000_000)),
+    'accounts[0].name',
+    /"x{60}"… \(1,000,000 characters\) is not a valid stack name/,
+  ],
+  [
+    'misspelt field, with a likely one',
+    (c) => (src(c, 1).dbUsr = 'x'),
+    'accounts[0].sources[1].dbUsr',
+    /unknown field; check its spelling: did you mean "dbUser"\?$/,
+  ],
+  [
+    'a Kinesis source with 80 streams',
+    (c) => (added(c, 'clickstream').streams = Array.from({ length: 80 }, (_, i) => `clickstream-events-${i}`)),
+    'accounts[0].sources[2].streams',
+    /80 streams make the role's inline policy 1\d,\d{3} characters \(white space not counted\); IAM allows 10,240 .*: at most \d+ of these fit/,
+  ],
+  [
+    'an S3 source with 200 buckets',
+    (c) => (added(c, 'landing').buckets = Array.from({ length: 200 }, (_, i) => `acme-landing-${i}`)),
+    'accounts[0].sources[2].buckets',
+    /200 buckets make the role's inline policy 1\d,\d{3} characters/,
+  ],
+  [
+    'an MSK source with 500 topics',
+    (c) => (added(c, 'kafka').topics = Array.from({ length: 500 }, (_, i) => `orders.v${i}`)),
+    'accounts[0].sources[2].topics',
+    /500 topics make the role's inline policy \d\d,\d{3} characters.*name them with patterns/,
+  ],
+  [
+    '1,001 sources in one account',
+    (c) => {
+      for (let i = c.accounts[0].sources.length; i < 1001; i++)
+        c.accounts[0].sources.push({ name: `s${i}`, type: 'kinesis', streams: ['s'] } as never);
+    },
+    'accounts[0]',
+    /1,001 IAM roles in account \d{12}, one per source; the default IAM quota "Roles per account" is 1,000 .*state it as iamQuotas\.rolesPerAccount/,
+  ],
+  [
+    'more sources than the stated quota of roles',
+    (c) => {
+      (c.accounts[0] as Record<string, unknown>).iamQuotas = { rolesPerAccount: 1 };
+    },
+    'accounts[0].iamQuotas.rolesPerAccount',
+    /2 IAM roles in account \d{12}, one per source, over the stated quota "Roles per account" of 1/,
+  ],
 ];

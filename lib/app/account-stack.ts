@@ -11,6 +11,7 @@ import {
   TerraformStack,
 } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { setAwsProviderVersion } from '../constructs/aws-provider-version';
 import { ClickHouseProvider, DataClickHouseService } from '../constructs/clickhouse-provider';
 import { ClickPipesAccessRole } from '../constructs/clickpipes-access-role';
 import { AccountConfig, ConfigDefaults, RdsSourceConfig, StackAccountConfig } from '../config/config';
@@ -91,13 +92,20 @@ export class ClickPipesAccountStack extends TerraformStack {
       assumeRole: spec.assumeRole ? [{ ...spec.assumeRole }] : undefined,
       defaultTags: [{ tags: { ...spec.defaultTags } }],
     });
+    setAwsProviderVersion(this, spec.awsProviderVersion);
     addBackend(this, spec.backend);
 
     const sources: Record<string, ClickPipesAccessRole> = {};
-    for (const source of spec.sources) {
-      const before = this.node.children.length;
-      sources[source.source.name] = this.addSource(source);
-      tagResources(this.node.children.slice(before), source.tags);
+    for (const source of spec.sources) sources[source.source.name] = this.addSource(source);
+    // One pass over the stack's children: a source's constructs are its access construct (the
+    // source name) and those named "<source name>_…" (a database it creates). Source names have no
+    // "_", so the prefix tells them apart. (Reading `node.children` per source made a stack of
+    // thousands of sources quadratic: it copies every child each time.)
+    const bySource = new Map(spec.sources.map((s) => [s.source.name, s.tags]));
+    for (const child of this.node.children) {
+      const id = child.node.id;
+      const tags = bySource.get(id) ?? bySource.get(id.split('_')[0]);
+      if (tags) tagResources([child], tags);
     }
     this.sources = sources;
     const { regions: _regions, ...entry } = props.account;

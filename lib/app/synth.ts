@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { ClickPipesAccountStack } from './account-stack';
 import { ClickPipesConfig, parseConfig } from '../config/config';
-import { CONFIG_FILES, findConfigFile, readConfigFile } from '../config/config-file';
+import { CONFIG_FILES, findConfigFile, namedConfigFile, readConfigFile } from '../config/config-file';
 import { EXAMPLE_CONFIG } from '../config/example-config';
 import { startPublish, writeRecord } from './publish';
 import { sourceFiles } from './source-files';
@@ -26,7 +26,7 @@ export interface LoadedConfig {
  * @throws ClickPipesInputError for a missing or unreadable file, bad JSON or YAML, or a bad config
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): LoadedConfig {
-  const named = env.CLICKPIPES_CONFIG;
+  const named = namedConfigFile(env);
   const file = named ?? findConfigFile(cwd);
   if (file === undefined)
     return { config: parseConfig(EXAMPLE_CONFIG, 'embedded example'), origin: 'embedded example' };

@@ -25,6 +25,42 @@ export function findConfigFile(cwd: string): string | undefined {
 }
 
 /**
+ * The config file named by `CLICKPIPES_CONFIG`, or undefined when the variable is not set.
+ *
+ * @throws ClickPipesInputError when it is set but empty
+ */
+export function namedConfigFile(env: NodeJS.ProcessEnv): string | undefined {
+  const named = env.CLICKPIPES_CONFIG;
+  if (named !== undefined && named.trim() === '') {
+    throw new ClickPipesInputError([
+      'CLICKPIPES_CONFIG is set but empty; set it to the path of a config file, or unset it to read ./clickpipes.config.json (or .yaml)',
+    ]);
+  }
+  return named;
+}
+
+/**
+ * How YAML wrote the numbers of a parsed config, by config path (`["accounts",0,"accountId"]` as
+ * JSON): `012345678901` reads as the number 12345678901, and a message should show the digits as
+ * written.
+ */
+const numbersAsWritten = new WeakMap<object, ReadonlyMap<string, string>>();
+
+/** The text a YAML number at `path` of a config parsed by {@link readConfigFile} was written as, if it differs from the number. */
+export function numberAsWritten(config: unknown, path: readonly PropertyKey[]): string | undefined {
+  if (config === null || typeof config !== 'object') return undefined;
+  return numbersAsWritten.get(config)?.get(JSON.stringify(path));
+}
+
+/**
+ * YAML aliases the parser expands before refusing the file (`yaml`'s `maxAliasCount`, 100 by
+ * default). It guards against "billion laughs" files, whose aliases expand exponentially; a
+ * config may well use one anchor per source (an ARN, a set of tags) in thousands of sources.
+ * The product of uses and nesting that the library counts stays bounded by this.
+ */
+export const MAX_YAML_ALIASES = 10_000;
+
+/**
  * The content of a config file, parsed as JSON or (for `.yaml` / `.yml`) YAML.
  *
  * @param file the path as the user gave it (for messages), relative to `cwd`
@@ -35,7 +71,9 @@ export function readConfigFile(file: string, cwd: string, hint = ''): unknown {
   try {
     text = fs.readFileSync(path.resolve(cwd, file), 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : (e as Error).message;
     throw new ClickPipesInputError([`${file}: cannot read the config (${reason})${hint}`]);
   }
   return isYaml(file) ? parseYaml(file, text) : parseJson(file, text);
@@ -44,7 +82,7 @@ export function readConfigFile(file: string, cwd: string, hint = ''): unknown {
 function parseYaml(file: string, text: string): unknown {
   // Loaded only for YAML files: it takes a tenth of the synth of a small config to load.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseDocument } = require('yaml') as typeof import('yaml');
+  const { isPair, isScalar, isSeq, parseDocument, visit } = require('yaml') as typeof import('yaml');
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new ClickPipesInputError(
@@ -55,13 +93,62 @@ function parseYaml(file: string, text: string): unknown {
       }),
     );
   }
-  return doc.toJS();
+  if (doc.contents === null) {
+    throw new ClickPipesInputError([
+      `${file}: the file is empty; expected a config with "accounts" (see examples/ and schema/clickpipes.config.schema.json)`,
+    ]);
+  }
+  let config: unknown;
+  try {
+    config = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    throw new ClickPipesInputError([
+      `${file}: not valid YAML: its aliases expand more than ${MAX_YAML_ALIASES.toLocaleString('en-US')} times (${e.message}); write the repeated values out`,
+    ]);
+  }
+  if (config !== null && typeof config === 'object') {
+    const written = new Map<string, string>();
+    visit(doc, {
+      Scalar(_key, node, ancestors) {
+        if (typeof node.value !== 'number' || node.source === undefined || node.source === String(node.value)) return;
+        const chain = [...ancestors, node];
+        const path: (string | number)[] = [];
+        for (let i = 0; i < chain.length - 1; i++) {
+          const parent = chain[i];
+          const child = chain[i + 1];
+          if (isSeq(parent)) path.push(parent.items.indexOf(child as never));
+          else if (isPair(parent)) {
+            if (child === parent.key) return;
+            path.push(String(isScalar(parent.key) ? parent.key.value : parent.key));
+          }
+        }
+        written.set(JSON.stringify(path), node.source);
+      },
+    });
+    numbersAsWritten.set(config, written);
+  }
+  return config;
 }
 
 function parseJson(file: string, text: string): unknown {
+  // A byte order mark, as some Windows editors write: RFC 8259 (section 8.1) lets a parser
+  // ignore it, and the YAML reader does.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   try {
-    return JSON.parse(text);
+    const config = JSON.parse(text) as unknown;
+    const duplicates = duplicateKeys(text);
+    if (duplicates.length) {
+      throw new ClickPipesInputError(
+        duplicates.map(
+          (d) =>
+            `${file}:${d.line}:${d.column}: the key ${JSON.stringify(d.key)} is given twice in one object (first at line ${d.firstLine}); a JSON reader keeps only the last one silently: give it once`,
+        ),
+      );
+    }
+    return config;
   } catch (e) {
+    if (ClickPipesInputError.isInputError(e)) throw e;
     const offset = jsonErrorOffset(text);
     const before = text.slice(0, offset).split('\n');
     const reason = (e as Error).message
@@ -107,4 +194,46 @@ function jsonErrorOffset(text: string): number {
     else bad = mid;
   }
   return good;
+}
+
+/** A key given twice in one JSON object: where the second one is, and the line of the first. */
+interface DuplicateKey {
+  readonly key: string;
+  readonly line: number;
+  readonly column: number;
+  readonly firstLine: number;
+}
+
+/**
+ * The keys given twice in one object of a JSON text that `JSON.parse` accepts (it keeps the last
+ * silently). One pass over the text: strings are read whole, and a string followed by `:` is a key.
+ */
+function duplicateKeys(text: string): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  const objects: (Map<string, number> | undefined)[] = [];
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+    } else if (c === '{') objects.push(new Map());
+    else if (c === '[') objects.push(undefined);
+    else if (c === '}' || c === ']') objects.pop();
+    else if (c === '"') {
+      const start = i;
+      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      let j = i + 1;
+      while (j < text.length && /\s/.test(text[j])) j++;
+      const keys = objects[objects.length - 1];
+      if (text[j] === ':' && keys) {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        const first = keys.get(key);
+        if (first === undefined) keys.set(key, line);
+        else found.push({ key, line, column: start - lineStart + 1, firstLine: first });
+      }
+    }
+  }
+  return found;
 }

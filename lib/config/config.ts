@@ -25,11 +25,16 @@ import {
   dbIdentifierProblem,
   defaultRoleName,
   regionProblem,
+  repeatedItemProblems,
   roleNameProblem,
   sourceNameProblem,
   stackNameProblem,
 } from '../rules/validation';
 import { configStackProblems } from './stacks';
+import { inputShape, likelyField, positionOf, shown } from './config-input';
+import { numberAsWritten } from './config-file';
+import { DEFAULT_ROLES_PER_ACCOUNT, IAM_QUOTAS } from '../rules/iam-limits';
+import { DEFAULT_AWS_PROVIDER_VERSION, providerVersionProblem } from '../constructs/aws-provider-version';
 
 /** A string checked by one of the rules of `validation.ts`; `pattern` goes into the JSON Schema for editors. */
 function checked(rule: (v: string) => string | undefined, description: string, pattern?: string) {
@@ -70,6 +75,25 @@ const tags = z
     }
   })
   .meta({ description: 'AWS tags, key to value.' });
+
+const iamQuotas = z
+  .strictObject({
+    rolesPerAccount: z
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description: `The account's IAM quota "Roles per account" (Service Quotas, IAM, ${IAM_QUOTAS.rolesPerAccount.serviceQuotasCode}) where it has been raised. Each source is a role; the config is refused when it creates more roles in one account than this. Default: ${DEFAULT_ROLES_PER_ACCOUNT.toLocaleString('en-US')}, the AWS default.`,
+      }),
+  })
+  .meta({
+    description: "IAM quotas of the AWS accounts that differ from the AWS defaults (an account entry's own win).",
+  });
+
+const awsProviderVersion = checked(
+  providerVersionProblem,
+  `Version constraint of the hashicorp/aws provider in each stack's required_providers, to widen or pin it: "~> 6.25" (6.25 or any later 6.x), ">= 6.0, < 7", "6.31.0". Default: "${DEFAULT_AWS_PROVIDER_VERSION}".`,
+);
 
 /** What the top level, an account entry and a source can each set: the trusted ClickHouse role, and tags. */
 const inheritable = (where: string) => ({
@@ -303,6 +327,13 @@ const rdsSource = z
       for (const [field, problem] of managedDatabaseProblems(source.name, source.type, source.create)) {
         ctx.addIssue({ code: 'custom', message: problem, path: ['create', field] });
       }
+      const groups = repeatedItemProblems(
+        source.create.vpcSecurityGroupIds ?? [],
+        'vpcSecurityGroupIds',
+        'security group',
+      );
+      for (const [field, problem] of groups)
+        ctx.addIssue({ code: 'custom', message: problem, path: ['create', ...fieldPath(field)] });
     }
     if (source.create?.allocatedStorage !== undefined && kind === 'cluster') {
       ctx.addIssue({
@@ -426,6 +457,8 @@ const account = z
     ...inheritable("of every resource of this account's stacks (the provider's default tags), over the top-level tags"),
     dbUser: dbUserDefault,
     backend: backend.optional(),
+    iamQuotas: iamQuotas.optional(),
+    awsProviderVersion: awsProviderVersion.optional(),
   })
   .superRefine((acct, ctx) => {
     oneTrust(acct, ctx);
@@ -461,6 +494,8 @@ export const configSchema = z
     ...inheritable('of every resource (the default tags of every aws provider)'),
     dbUser: dbUserDefault,
     backend: backend.optional(),
+    iamQuotas: iamQuotas.optional(),
+    awsProviderVersion: awsProviderVersion.optional(),
     accounts: z.array(account).min(1, { error: 'list at least one account' }),
   })
   .superRefine((config, ctx) => {
@@ -483,7 +518,7 @@ export type ClickHouseServiceConfig = NonNullable<ClickPipesConfig['clickHouseSe
 /** The top-level fields that account entries and sources inherit. */
 export type ConfigDefaults = Pick<
   ClickPipesConfig,
-  'clickHouseIamRoleArn' | 'clickHouseService' | 'tags' | 'dbUser' | 'backend'
+  'clickHouseIamRoleArn' | 'clickHouseService' | 'tags' | 'dbUser' | 'backend' | 'awsProviderVersion'
 >;
 export type RdsSourceConfig = Exclude<SourceConfig, { type: 'kinesis' | 's3' | 'msk' }>;
 export type KinesisSourceConfig = Extract<SourceConfig, { type: 'kinesis' }>;
@@ -514,60 +549,87 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
-/** One line for one zod issue: the config path, what was wrong and what is expected. */
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+/** One line for one zod issue, with the path it concerns: the config path, what was wrong and what is expected. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): [PropertyKey[], string][] {
   const where = pathText(issue.path) || '(top level)';
   const value = valueAt(input, issue.path);
+  const at = (line: string): [PropertyKey[], string][] => [[issue.path, `${where}: ${line}`]];
   switch (issue.code) {
-    case 'unrecognized_keys': {
-      return issue.keys
-        .map(
-          (k) =>
-            `${pathText([...issue.path, k])}: unknown field; check its spelling against the schema (schema/clickpipes.config.schema.json)`,
-        )
-        .join('\n');
-    }
+    case 'unrecognized_keys':
+      return issue.keys.map((k) => {
+        const likely = likelyField(configSchema, issue.path, input, k);
+        return [
+          [...issue.path, k],
+          `${pathText([...issue.path, k])}: unknown field; check its spelling${likely ? `: did you mean "${likely}"?` : ' against the schema (schema/clickpipes.config.schema.json)'}`,
+        ];
+      });
     case 'invalid_union':
       if ('discriminator' in issue) {
         const backend = issue.path.includes('backend');
         const kinds: readonly string[] = backend ? BACKEND_TYPES : SOURCE_TYPES;
-        return `${where}: ${value === undefined ? 'missing' : `${JSON.stringify(value)} is not a ${backend ? 'backend' : 'source'} type`}; expected one of ${kinds.map((t) => JSON.stringify(t)).join(', ')}`;
+        return at(
+          `${value === undefined ? 'missing' : `${shown(value)} is not a ${backend ? 'backend' : 'source'} type`}; expected one of ${kinds.map((t) => JSON.stringify(t)).join(', ')}`,
+        );
       }
-      return `${where}: ${issue.message}`;
+      return at(issue.message);
     case 'invalid_value':
-      return `${where}: ${JSON.stringify(value)} is not allowed; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      return at(
+        `${shown(value)} is not allowed; expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`,
+      );
     case 'invalid_type': {
       const expected =
         issue.expected === 'int' ? 'an integer' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
-      return value === undefined
-        ? `${where}: missing; expected ${expected}`
-        : `${where}: expected ${expected}, got ${typeName(value)} ${JSON.stringify(value)}`;
+      if (value === undefined) return at(`missing; expected ${expected}`);
+      if (value === null) return at(`expected ${expected}, got null (an empty value)`);
+      if (typeof value === 'number' && issue.expected === 'string') {
+        const written = numberAsWritten(input, issue.path);
+        return at(
+          written === undefined
+            ? `expected a string, got number ${value}; write it in quotes: "${value}"`
+            : `${written} is read by YAML as the number ${value}; write it in quotes: "${written}"`,
+        );
+      }
+      return at(`expected ${expected}, got ${typeName(value)} ${shown(value)}`);
     }
     case 'too_small':
-      return issue.origin === 'number'
-        ? `${where}: ${JSON.stringify(value)} is out of range; expected at least ${issue.minimum}`
-        : `${where}: ${issue.message}`;
+      return at(
+        issue.origin === 'number'
+          ? `${shown(value)} is out of range; expected at least ${issue.minimum}`
+          : issue.message,
+      );
     case 'too_big':
-      return issue.origin === 'number'
-        ? `${where}: ${JSON.stringify(value)} is out of range; expected at most ${issue.maximum}`
-        : `${where}: ${issue.message}`;
+      return at(
+        issue.origin === 'number'
+          ? `${shown(value)} is out of range; expected at most ${issue.maximum}`
+          : issue.message,
+      );
     default:
-      return `${where}: ${issue.message}`;
+      return at(issue.message);
   }
 }
 
 /**
- * Parses and checks a config. Every problem is reported at once, each with its config path
- * (`accounts[0].sources[1].resourceId`), what was wrong and what is expected.
+ * Parses and checks a config. Every problem is reported at once, in the order of the file, each
+ * with its config path (`accounts[0].sources[1].resourceId`), what was wrong and what is expected.
  *
  * @param origin where the config came from, for messages (a file name)
  * @throws ClickPipesInputError
  */
 export function parseConfig(input: unknown, origin = 'config'): ClickPipesConfig {
+  const shape = inputShape(input);
+  if (shape.problems.length) {
+    throw new ClickPipesInputError(
+      shape.problems.map(([path, problem]) => `${origin}: ${pathText(path) || '(top level)'}: ${problem}`),
+    );
+  }
   const result = configSchema.safeParse(input);
   if (result.success) return result.data;
-  const lines = result.error.issues.flatMap((issue) => describeIssue(issue, input).split('\n'));
-  throw new ClickPipesInputError(lines.map((line) => `${origin}: ${line}`));
+  const lines = result.error.issues
+    .flatMap((issue) => describeIssue(issue, input))
+    .map(([path, line], n) => ({ line, n, at: positionOf(shape.order, path) }))
+    // In file order; problems of one place in the order zod found them.
+    .sort((a, b) => a.at - b.at || a.n - b.n);
+  throw new ClickPipesInputError(lines.map(({ line }) => `${origin}: ${line}`));
 }
 
 /** The JSON Schema of the config, for editors (published as schema/clickpipes.config.schema.json). */

@@ -15,6 +15,12 @@ import type {
 } from './config';
 import { ENGINES } from '../rules/engines';
 import { DEFAULT_DB_USER } from '../constructs/rds-iam-access';
+import { kinesisPolicySizeProblem, kinesisStreamArn } from '../constructs/kinesis-access';
+import { mskPolicySizeProblem } from '../constructs/msk-access';
+import { s3PolicySizeProblem } from '../constructs/s3-access';
+import { FieldProblem } from '../errors';
+import { DEFAULT_AWS_PROVIDER_VERSION } from '../constructs/aws-provider-version';
+import { rolesPerAccountProblem } from '../rules/iam-limits';
 import {
   AwsPartition,
   MAX_TAGS,
@@ -90,6 +96,8 @@ export interface StackSpec {
   readonly backendPath?: ConfigPath;
   /** The config path of the entry that gives the region: `accounts[0]` or `accounts[0].regions[1]`. */
   readonly path: ConfigPath;
+  /** The version constraint of `hashicorp/aws`: the entry's, the config's, or {@link DEFAULT_AWS_PROVIDER_VERSION}. */
+  readonly awsProviderVersion: string;
 }
 
 /** The regions of an account entry, each with its sources and its config path. */
@@ -162,6 +170,7 @@ export function accountStacks(
           }
         : undefined,
       backend: backendSpec(account.backend ?? defaults.backend, name),
+      awsProviderVersion: account.awsProviderVersion ?? defaults.awsProviderVersion ?? DEFAULT_AWS_PROVIDER_VERSION,
       backendPath,
       path: regionPath,
       sources: entry.sources.map((source, s) => ({
@@ -195,6 +204,23 @@ function partitionedArns(source: SourceConfig): [field: ConfigPath, arn: string,
     add(['sqsQueueArn'], source.sqsQueueArn, source.sqsQueueArn ? parseSqsQueueArn(source.sqsQueueArn) : undefined);
   if (source.type === 'msk') add(['clusterArn'], source.clusterArn, parseMskClusterArn(source.clusterArn));
   return found;
+}
+
+/** The problem of a source whose grant does not fit its role's inline policies, in the stack's partition, region and account. */
+function policySizeProblems(source: SourceConfig, stack: StackSpec): FieldProblem[] {
+  const partition = partitionOf(stack.region);
+  if (source.type === 'kinesis')
+    return kinesisPolicySizeProblem(
+      source.streams.map((s) => kinesisStreamArn(s, partition, stack.region, stack.accountId)),
+    );
+  if (source.type === 's3')
+    return s3PolicySizeProblem(
+      source.buckets.map((b) => `arn:${partition}:s3:::${b}`),
+      source.prefix,
+      source.sqsQueueArn,
+    );
+  if (source.type === 'msk') return mskPolicySizeProblem(source.clusterArn, source.topics, source.consumerGroups);
+  return [];
 }
 
 const where = (path: ConfigPath) =>
@@ -236,7 +262,23 @@ export function configStackProblems(config: ClickPipesConfig): [ConfigPath, stri
   const sourceNames = new Map<string, ConfigPath>();
   const roleNames = new Map<string, string>();
   const states = new Map<string, StackSpec>();
+  /** Per account ID: the roles the config creates there, and the entry that states its quota. */
+  const accountRoles = new Map<string, { roles: number; quota?: number; quotaPath?: ConfigPath; path: ConfigPath }>();
   for (const stack of stacks) {
+    // A quota that is not a whole number from 1 is reported by the schema.
+    const valid = (q: number | undefined) => (q !== undefined && Number.isInteger(q) && q >= 1 ? q : undefined);
+    const own = valid(stack.account.iamQuotas?.rolesPerAccount);
+    const quota = own ?? valid(config.iamQuotas?.rolesPerAccount);
+    const entry = accountRoles.get(stack.accountId) ?? { roles: 0, path: stack.path.slice(0, 2) };
+    entry.roles += stack.sources.length;
+    if (quota !== undefined && quota >= (entry.quota ?? 0)) {
+      entry.quota = quota;
+      entry.quotaPath =
+        own === undefined
+          ? ['iamQuotas', 'rolesPerAccount']
+          : [...stack.path.slice(0, 2), 'iamQuotas', 'rolesPerAccount'];
+    }
+    accountRoles.set(stack.accountId, entry);
     const nameProblem = stackNameProblem(stack.name);
     const namePath = stack.path.includes('regions') ? [...stack.path, 'region'] : [...stack.path, 'name'];
     if (nameProblem && stack.path.includes('regions')) add(namePath, `the stack name ${nameProblem}`);
@@ -296,9 +338,13 @@ export function configStackProblems(config: ClickPipesConfig): [ConfigPath, stri
       }
 
       if (!regionProblem(stack.region)) {
-        for (const [field, arn, partition] of partitionedArns(source)) {
+        const arnProblems = partitionedArns(source).flatMap(([field, arn, partition]) => {
           const problem = arnPartitionProblem(arn, partition, partitionOf(stack.region));
-          if (problem) add([...spec.path, ...field], problem);
+          return problem ? [[field, problem] as const] : [];
+        });
+        for (const [field, problem] of arnProblems) add([...spec.path, ...field], problem);
+        if (!arnProblems.length) {
+          for (const [field, problem] of policySizeProblems(source, stack)) add([...spec.path, field], problem);
         }
       }
 
@@ -328,6 +374,10 @@ export function configStackProblems(config: ClickPipesConfig): [ConfigPath, stri
         );
       } else roleNames.set(key, where(spec.path));
     }
+  }
+  for (const [accountId, { roles, quota, quotaPath, path }] of accountRoles) {
+    const problem = rolesPerAccountProblem(roles, accountId, quota);
+    if (problem) add(quotaPath ?? path, problem);
   }
   return problems;
 }

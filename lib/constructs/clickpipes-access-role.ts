@@ -10,6 +10,7 @@ import {
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { FieldProblem, throwIfProblems } from '../errors';
+import { ROLE_POLICY_SIZE, StatementShape, policySize } from '../rules/iam-limits';
 import {
   AwsPartition,
   accountIdProblem,
@@ -78,6 +79,23 @@ export function literalPartition(props: ClickPipesAccessRoleProps): AwsPartition
   return arn === undefined ? undefined : parseRoleArn(arn)?.partition;
 }
 
+/**
+ * The partition, region and account ID of the ARNs a construct will name, for sizing its
+ * policies before it is built: the literal values, or the longest a provider lookup can return
+ * (`aws-us-gov`, a 14-character region, 12 digits).
+ */
+export function longestArnParts(
+  props: ClickPipesAccessRoleProps,
+): [partition: string, region: string, account: string] {
+  const region = literal(props.region);
+  const partition = literalPartition(props);
+  return [
+    region === undefined || partition === undefined ? 'aws-us-gov' : partition,
+    region ?? 'xx-xxxxxxxxx-1',
+    literal(props.accountId) ?? '123456789012',
+  ];
+}
+
 /** A literal (not a Terraform reference) string, or undefined. */
 export function literal(value: string | undefined): string | undefined {
   return value === undefined || Token.isUnresolved(value) ? undefined : value;
@@ -113,6 +131,8 @@ export class ClickPipesAccessRole extends Construct {
   protected readonly withOutputs: boolean;
   private readonly props: ClickPipesAccessRoleProps;
   private lookedUp: { partition?: string; region?: string; accountId?: string } = {};
+  /** The size of the inline policies added so far, as IAM counts it. */
+  private inlinePolicySize = 0;
 
   /**
    * @param sourceProblems what the source type found wrong with its props: reported together
@@ -212,6 +232,21 @@ export class ClickPipesAccessRole extends Construct {
    * @param name the inline policy's name in IAM
    */
   protected addInlinePolicy(id: string, name: string, statements: DataAwsIamPolicyDocumentStatement[]): IamRolePolicy {
+    // The source types refuse a grant too big before building; this catches what is added on top
+    // (a subclass's further policies): IAM counts all inline policies of a role together.
+    const known = new Map<string, number>();
+    if (this.lookedUp.partition) known.set(this.lookedUp.partition, 10);
+    if (this.lookedUp.region) known.set(this.lookedUp.region, 14);
+    if (this.lookedUp.accountId) known.set(this.lookedUp.accountId, 12);
+    this.inlinePolicySize += policySize(statements as StatementShape[], known);
+    if (this.inlinePolicySize > ROLE_POLICY_SIZE) {
+      throwIfProblems(this.node.path, [
+        [
+          id,
+          `the role's inline policies come to ${this.inlinePolicySize.toLocaleString('en-US')} characters (white space not counted) with this one; IAM allows ${ROLE_POLICY_SIZE.toLocaleString('en-US')} for all inline policies of a role together: grant less, or on several roles`,
+        ],
+      ]);
+    }
     const document = new DataAwsIamPolicyDocument(this, `${id}_policy`, { statement: statements });
     return new IamRolePolicy(this, id, { name, role: this.role.name, policy: document.json });
   }

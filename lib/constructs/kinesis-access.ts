@@ -1,8 +1,15 @@
 import { Construct } from 'constructs';
 import { TerraformStack, Token } from 'cdktf';
 import type { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
-import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literalPartition } from './clickpipes-access-role';
+import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import {
+  ClickPipesAccessRole,
+  ClickPipesAccessRoleProps,
+  literalPartition,
+  longestArnParts,
+} from './clickpipes-access-role';
 import { FieldProblem } from '../errors';
+import { StatementShape, rolePolicySizeProblem } from '../rules/iam-limits';
 import {
   AwsPartition,
   arnPartitionProblem,
@@ -37,6 +44,45 @@ export const KINESIS_CONSUMER_ACTIONS = [
   'kinesis:DescribeStreamConsumer',
   'kinesis:DeregisterStreamConsumer',
 ] as const;
+
+/** The statements of the inline policy `kinesis-read` for the stream ARNs. */
+export function kinesisReadStatements(streamArns: readonly string[]): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    { sid: 'ReadStreams', effect: 'Allow', actions: [...KINESIS_STREAM_ACTIONS], resources: [...streamArns] },
+    {
+      sid: 'EnhancedFanOutConsumers',
+      effect: 'Allow',
+      actions: [...KINESIS_CONSUMER_ACTIONS],
+      resources: streamArns.map((arn) => `${arn}/consumer/*`),
+    },
+    { sid: 'ListStreams', effect: 'Allow', actions: ['kinesis:ListStreams'], resources: ['*'] },
+  ];
+}
+
+/** The ARN of a stream given by name or ARN, in `partition`, `region` and `accountId` for a name. */
+export function kinesisStreamArn(stream: string, partition: string, region: string, accountId: string): string {
+  if (Token.isUnresolved(stream) || parseKinesisStreamArn(stream)) return stream;
+  return `arn:${partition}:kinesis:${region}:${accountId}:stream/${stream}`;
+}
+
+/**
+ * The problem of stream ARNs too many for one role's inline policies ({@link rolePolicySizeProblem}).
+ *
+ * @param known the length of Terraform references of known length in the ARNs
+ */
+export function kinesisPolicySizeProblem(
+  streamArns: readonly string[],
+  known?: ReadonlyMap<string, number>,
+): FieldProblem[] {
+  const problem = rolePolicySizeProblem(
+    streamArns,
+    'streams',
+    (arns) => kinesisReadStatements(arns) as StatementShape[],
+    'split them over several sources, each with its own role',
+    known,
+  );
+  return problem ? [['streams', problem]] : [];
+}
 
 /** Props of {@link ClickPipesKinesisAccess}. */
 export interface ClickPipesKinesisAccessProps extends ClickPipesAccessRoleProps {
@@ -124,6 +170,14 @@ export class ClickPipesKinesisAccess extends ClickPipesAccessRole {
         ]);
       }
     });
+    if (!problems.length) {
+      const [partition, region, accountId] = longestArnParts(props);
+      problems.push(
+        ...kinesisPolicySizeProblem(
+          props.streams.map((s) => (typeof s === 'string' ? kinesisStreamArn(s, partition, region, accountId) : s.arn)),
+        ),
+      );
+    }
     super(
       scope,
       id,
@@ -135,17 +189,8 @@ export class ClickPipesKinesisAccess extends ClickPipesAccessRole {
     this.streamArns = props.streams.map((s) => {
       if (typeof s !== 'string') return s.arn;
       if (Token.isUnresolved(s) || parseKinesisStreamArn(s)) return s;
-      return `arn:${this.partition}:kinesis:${this.region}:${this.accountId}:stream/${s}`;
+      return kinesisStreamArn(s, this.partition, this.region, this.accountId);
     });
-    this.addInlinePolicy('kinesis_read', 'kinesis-read', [
-      { sid: 'ReadStreams', effect: 'Allow', actions: [...KINESIS_STREAM_ACTIONS], resources: [...this.streamArns] },
-      {
-        sid: 'EnhancedFanOutConsumers',
-        effect: 'Allow',
-        actions: [...KINESIS_CONSUMER_ACTIONS],
-        resources: this.streamArns.map((arn) => `${arn}/consumer/*`),
-      },
-      { sid: 'ListStreams', effect: 'Allow', actions: ['kinesis:ListStreams'], resources: ['*'] },
-    ]);
+    this.addInlinePolicy('kinesis_read', 'kinesis-read', kinesisReadStatements(this.streamArns));
   }
 }

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { Fn, Token } from 'cdktf';
 import type { MskCluster } from '@cdktf/provider-aws/lib/msk-cluster';
+import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literalPartition } from './clickpipes-access-role';
 import { FieldProblem } from '../errors';
+import { StatementShape, rolePolicySizeProblem } from '../rules/iam-limits';
 import {
   AwsPartition,
   arnPartitionProblem,
@@ -18,6 +20,52 @@ export const MSK_CLUSTER_ACTIONS = ['kafka-cluster:Connect'] as const;
 export const MSK_TOPIC_ACTIONS = ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'] as const;
 /** Actions on the consumer groups (catalog resource type `group`). */
 export const MSK_GROUP_ACTIONS = ['kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'] as const;
+
+/** The statements of the inline policy `msk-read`. */
+export function mskReadStatements(
+  clusterArn: string,
+  topicArns: readonly string[],
+  groupArns: readonly string[],
+): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    { sid: 'Connect', effect: 'Allow', actions: [...MSK_CLUSTER_ACTIONS], resources: [clusterArn] },
+    { sid: 'ReadTopics', effect: 'Allow', actions: [...MSK_TOPIC_ACTIONS], resources: [...topicArns] },
+    { sid: 'ConsumerGroups', effect: 'Allow', actions: [...MSK_GROUP_ACTIONS], resources: [...groupArns] },
+  ];
+}
+
+/** `arn:…:cluster/NAME/UUID` → `arn:…:topic/NAME/UUID` (or `group/…`), for a literal ARN. */
+const underCluster = (clusterArn: string, kind: 'topic' | 'group') => clusterArn.replace(':cluster/', `:${kind}/`);
+
+/**
+ * The problem of topics (then consumer groups) too many for one role's inline policies
+ * ({@link rolePolicySizeProblem}), for a literal cluster ARN.
+ */
+export function mskPolicySizeProblem(
+  clusterArn: string,
+  topics: readonly string[] | undefined,
+  consumerGroups: readonly string[] | undefined,
+): FieldProblem[] {
+  if (Token.isUnresolved(clusterArn)) return [];
+  const arns = (kind: 'topic' | 'group', names: readonly string[]) =>
+    names.map((n) => `${underCluster(clusterArn, kind)}/${n}`);
+  const groups = arns('group', consumerGroups ?? ['*']);
+  const fix = 'name them with patterns (`orders.*`), or split them over several sources, each with its own role';
+  const topicProblem = rolePolicySizeProblem(
+    topics ?? ['*'],
+    'topics',
+    (t) => mskReadStatements(clusterArn, arns('topic', t), groups) as StatementShape[],
+    fix,
+  );
+  if (topicProblem) return [['topics', topicProblem]];
+  const groupProblem = rolePolicySizeProblem(
+    consumerGroups ?? ['*'],
+    'consumer groups',
+    (g) => mskReadStatements(clusterArn, arns('topic', topics ?? ['*']), arns('group', g)) as StatementShape[],
+    fix,
+  );
+  return groupProblem ? [['consumerGroups', groupProblem]] : [];
+}
 
 /** Props of {@link ClickPipesMskAccess}. */
 export interface ClickPipesMskAccessProps extends ClickPipesAccessRoleProps {
@@ -106,6 +154,7 @@ export class ClickPipesMskAccess extends ClickPipesAccessRole {
       consumerGroups: props.consumerGroups,
       partition: literalPartition(props),
     });
+    if (!problems.length) problems.push(...mskPolicySizeProblem(clusterArn, props.topics, props.consumerGroups));
     super(scope, id, props, { trustActions: ['sts:AssumeRole'], what: `the MSK cluster of source ${id}` }, problems);
 
     this.clusterArn = clusterArn;
@@ -113,13 +162,9 @@ export class ClickPipesMskAccess extends ClickPipesAccessRole {
     const under = (kind: 'topic' | 'group') =>
       Token.isUnresolved(clusterArn)
         ? Fn.replace(clusterArn, ':cluster/', `:${kind}/`)
-        : clusterArn.replace(':cluster/', `:${kind}/`);
+        : underCluster(clusterArn, kind);
     this.topicArns = (props.topics ?? ['*']).map((t) => `${under('topic')}/${t}`);
     this.groupArns = (props.consumerGroups ?? ['*']).map((g) => `${under('group')}/${g}`);
-    this.addInlinePolicy('msk_read', 'msk-read', [
-      { sid: 'Connect', effect: 'Allow', actions: [...MSK_CLUSTER_ACTIONS], resources: [clusterArn] },
-      { sid: 'ReadTopics', effect: 'Allow', actions: [...MSK_TOPIC_ACTIONS], resources: [...this.topicArns] },
-      { sid: 'ConsumerGroups', effect: 'Allow', actions: [...MSK_GROUP_ACTIONS], resources: [...this.groupArns] },
-    ]);
+    this.addInlinePolicy('msk_read', 'msk-read', mskReadStatements(clusterArn, this.topicArns, this.groupArns));
   }
 }

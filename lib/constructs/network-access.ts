@@ -3,6 +3,7 @@ import { Token } from 'cdktf';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { FieldProblem, throwIfProblems } from '../errors';
 import { clickPipesStaticIps } from '../rules/static-ips';
+import { repeatedItemProblems } from '../rules/validation';
 
 /** Where ClickPipes connects from: the ClickHouse service's region, and which security groups to open. */
 export interface ClickPipesNetworkAccessOptions {
@@ -56,6 +57,7 @@ export function networkAccessProblems(o: ClickPipesNetworkAccessOptions, within 
       ]);
     }
   });
+  problems.push(...repeatedItemProblems(o.securityGroupIds ?? [], `${prefix}securityGroupIds`, 'security group'));
   if (o.securityGroupIds?.length === 0) {
     problems.push([`${prefix}securityGroupIds`, "is empty; list the database's security groups"]);
   }

@@ -3,8 +3,14 @@ import { Token } from 'cdktf';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literalPartition } from './clickpipes-access-role';
+import {
+  ClickPipesAccessRole,
+  ClickPipesAccessRoleProps,
+  literalPartition,
+  longestArnParts,
+} from './clickpipes-access-role';
 import { FieldProblem } from '../errors';
+import { StatementShape, rolePolicySizeProblem } from '../rules/iam-limits';
 import {
   AwsPartition,
   arnPartitionProblem,
@@ -49,6 +55,45 @@ export const S3_OBJECT_ACTIONS = [
 
 /** Actions on the queue of continuous ingestion (catalog resource type `queue`). */
 export const SQS_QUEUE_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'] as const;
+
+/** The statements of the inline policy `s3-read`: the buckets, their objects (under `prefix`), and the queue. */
+export function s3ReadStatements(
+  bucketArns: readonly string[],
+  prefix: string | undefined,
+  queueArn: string | undefined,
+): DataAwsIamPolicyDocumentStatement[] {
+  const statements: DataAwsIamPolicyDocumentStatement[] = [
+    { sid: 'ListBuckets', effect: 'Allow', actions: [...S3_BUCKET_ACTIONS], resources: [...bucketArns] },
+    {
+      sid: 'ReadObjects',
+      effect: 'Allow',
+      actions: [...S3_OBJECT_ACTIONS],
+      resources: bucketArns.map((arn) => `${arn}/${prefix ?? ''}*`),
+    },
+  ];
+  if (queueArn !== undefined) {
+    statements.push(
+      { sid: 'ConsumeEvents', effect: 'Allow', actions: [...SQS_QUEUE_ACTIONS], resources: [queueArn] },
+      { sid: 'ListQueues', effect: 'Allow', actions: ['sqs:ListQueues'], resources: ['*'] },
+    );
+  }
+  return statements;
+}
+
+/** The problem of buckets too many for one role's inline policies ({@link rolePolicySizeProblem}). */
+export function s3PolicySizeProblem(
+  bucketArns: readonly string[],
+  prefix: string | undefined,
+  queueArn: string | undefined,
+): FieldProblem[] {
+  const problem = rolePolicySizeProblem(
+    bucketArns,
+    'buckets',
+    (arns) => s3ReadStatements(arns, prefix, queueArn) as StatementShape[],
+    'split them over several sources, each with its own role',
+  );
+  return problem ? [['buckets', problem]] : [];
+}
 
 /** Props of {@link ClickPipesS3Access}. */
 export interface ClickPipesS3AccessProps extends ClickPipesAccessRoleProps {
@@ -136,20 +181,15 @@ export class ClickPipesS3Access extends ClickPipesAccessRole {
       sqsQueueArn: queueArn,
       partition: literalPartition(props),
     });
+    if (!problems.length) {
+      const [partition] = longestArnParts(props);
+      const arns = props.buckets.map((b) => (typeof b === 'string' ? `arn:${partition}:s3:::${b}` : b.arn));
+      problems.push(...s3PolicySizeProblem(arns, props.prefix, queueArn));
+    }
     super(scope, id, props, { trustActions: ['sts:AssumeRole'], what: `the S3 buckets of source ${id}` }, problems);
 
     this.bucketArns = props.buckets.map((b) => (typeof b === 'string' ? `arn:${this.partition}:s3:::${b}` : b.arn));
     this.objectArns = this.bucketArns.map((arn) => `${arn}/${props.prefix ?? ''}*`);
-    const statements: DataAwsIamPolicyDocumentStatement[] = [
-      { sid: 'ListBuckets', effect: 'Allow', actions: [...S3_BUCKET_ACTIONS], resources: [...this.bucketArns] },
-      { sid: 'ReadObjects', effect: 'Allow', actions: [...S3_OBJECT_ACTIONS], resources: [...this.objectArns] },
-    ];
-    if (queueArn !== undefined) {
-      statements.push(
-        { sid: 'ConsumeEvents', effect: 'Allow', actions: [...SQS_QUEUE_ACTIONS], resources: [queueArn] },
-        { sid: 'ListQueues', effect: 'Allow', actions: ['sqs:ListQueues'], resources: ['*'] },
-      );
-    }
-    this.addInlinePolicy('s3_read', 's3-read', statements);
+    this.addInlinePolicy('s3_read', 's3-read', s3ReadStatements(this.bucketArns, props.prefix, queueArn));
   }
 }
