@@ -75,7 +75,7 @@ async function postgresChecks(s: DatabaseSession, e: DatabaseExpectation): Promi
   }
   const schemas = source.tables ? [] : (source.schemas ?? ['public']);
   for (const schema of [...schemas, ...new Set((source.tables ?? []).map((t) => t.schema))]) {
-    const usage = await one(`SELECT to_regnamespace($1) IS NOT NULL AND has_schema_privilege($1, 'USAGE')`, [q(schema)]);
+    const usage = await one(`SELECT COALESCE(has_schema_privilege(to_regnamespace($1), 'USAGE'), false)`, [q(schema)]);
     checks.push(check(`USAGE on schema ${schema}`, bool(usage), `GRANT USAGE ON SCHEMA ${q(schema)} TO ${user};`));
   }
   for (const schema of schemas) {
@@ -106,7 +106,7 @@ async function postgresChecks(s: DatabaseSession, e: DatabaseExpectation): Promi
     );
   }
   for (const t of source.tables ?? []) {
-    const ok = await one(`SELECT to_regclass($1) IS NOT NULL AND has_table_privilege($1, 'SELECT')`, [`${q(t.schema)}.${q(t.name)}`]);
+    const ok = await one(`SELECT COALESCE(has_table_privilege(to_regclass($1), 'SELECT'), false)`, [`${q(t.schema)}.${q(t.name)}`]);
     checks.push(check(`SELECT on table ${t.schema}.${t.name}`, bool(ok), `GRANT SELECT ON TABLE ${q(t.schema)}.${q(t.name)} TO ${user};`));
   }
   if (cdc) {
