@@ -61,7 +61,8 @@ export async function main(argv: readonly string[], io: AppIo = {}): Promise<num
   const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
   const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
   // Loaded only for this command: synth must not load the AWS SDK.
-  if (argv[0] === 'doctor') return (await import('./lib/doctor/cli')).runDoctor(argv.slice(1), { env, cwd, stdout, stderr });
+  if (argv[0] === 'doctor')
+    return (await import('./lib/doctor/cli')).runDoctor(argv.slice(1), { env, cwd, stdout, stderr });
   const exporting = argv[0] === 'export';
   const args = exporting
     ? parseArgs(argv.slice(1), ['--out', '--hcl', '--check', '--quiet'])

@@ -28,13 +28,20 @@ beforeEach(() => {
   server.faults = [];
 });
 
-type Report = { ok: boolean; sources: { stack: string; source: string; checks: { name: string; ok: boolean; fix?: string; detail?: string }[] }[] };
+type Report = {
+  ok: boolean;
+  sources: { stack: string; source: string; checks: { name: string; ok: boolean; fix?: string; detail?: string }[] }[];
+};
 const run = async (...argv: string[]) => {
   const r = await doctor(['--json', ...argv], dir, options);
   return { ...r, report: JSON.parse(r.stdout) as Report };
 };
 const failed = (report: Report) =>
-  report.sources.flatMap((s) => s.checks.filter((c) => !c.ok).map((c) => ({ source: s.source, name: c.name, fix: c.fix ?? '', detail: c.detail ?? '' })));
+  report.sources.flatMap((s) =>
+    s.checks
+      .filter((c) => !c.ok)
+      .map((c) => ({ source: s.source, name: c.name, fix: c.fix ?? '', detail: c.detail ?? '' })),
+  );
 
 test('everything in place: every check passes, exit 0', async () => {
   const { code, report } = await run();
@@ -74,22 +81,38 @@ const CASES: [string, () => void, { source: string; name: string; fix: RegExp }]
       const role = server.world.get('111122223333')!.roles['ClickHouseAccessRole-orders'];
       (role.trust.Statement as { Principal: unknown }[])[0].Principal = { AWS: 'arn:aws:iam::999988887777:role/other' };
     },
-    { source: 'orders', name: "trust policy of ClickHouseAccessRole-orders is the stack's", fix: /terraform apply in cdktf.out\/stacks\/prod/ },
+    {
+      source: 'orders',
+      name: "trust policy of ClickHouseAccessRole-orders is the stack's",
+      fix: /terraform apply in cdktf.out\/stacks\/prod/,
+    },
   ],
   [
     'IAM auth off',
     () => (server.world.get('111122223333')!.instances['orders-db'].iamAuth = false),
-    { source: 'orders', name: 'IAM database authentication is on', fix: /^aws rds modify-db-instance --db-instance-identifier orders-db --enable-iam-database-authentication/ },
+    {
+      source: 'orders',
+      name: 'IAM database authentication is on',
+      fix: /^aws rds modify-db-instance --db-instance-identifier orders-db --enable-iam-database-authentication/,
+    },
   ],
   [
     'parameter not set',
     () => (server.world.get('111122223333')!.parameterGroups['clickpipes-billing'].binlog_format = 'MIXED'),
-    { source: 'billing', name: 'binlog_format = ROW in DB cluster parameter group clickpipes-billing', fix: /modify-db-cluster-parameter-group --db-cluster-parameter-group-name clickpipes-billing --parameters "ParameterName=binlog_format,ParameterValue=ROW/ },
+    {
+      source: 'billing',
+      name: 'binlog_format = ROW in DB cluster parameter group clickpipes-billing',
+      fix: /modify-db-cluster-parameter-group --db-cluster-parameter-group-name clickpipes-billing --parameters "ParameterName=binlog_format,ParameterValue=ROW/,
+    },
   ],
   [
     'pending reboot',
     () => (server.world.get('111122223333')!.instances['orders-db'].applyStatus = 'pending-reboot'),
-    { source: 'orders', name: 'parameter changes applied (no reboot pending)', fix: /^aws rds reboot-db-instance --db-instance-identifier orders-db$/ },
+    {
+      source: 'orders',
+      name: 'parameter changes applied (no reboot pending)',
+      fix: /^aws rds reboot-db-instance --db-instance-identifier orders-db$/,
+    },
   ],
   [
     'engine version refused',
@@ -99,22 +122,40 @@ const CASES: [string, () => void, { source: string; name: string; fix: RegExp }]
   [
     'static IP rule missing',
     () => server.world.get('111122223333')!.securityGroups['sg-0123456789abcdef0'][0].cidrs.shift(),
-    { source: 'orders', name: 'security groups sg-0123456789abcdef0 allow TCP 5432 from the ClickPipes IPs of us-east-1', fix: /authorize-security-group-ingress --group-id sg-0123456789abcdef0 .*CidrIp=54\.82\.38\.199\/32/ },
+    {
+      source: 'orders',
+      name: 'security groups sg-0123456789abcdef0 allow TCP 5432 from the ClickPipes IPs of us-east-1',
+      fix: /authorize-security-group-ingress --group-id sg-0123456789abcdef0 .*CidrIp=54\.82\.38\.199\/32/,
+    },
   ],
   [
     'not publicly accessible',
     () => (server.world.get('111122223333')!.instances['orders-db'].publiclyAccessible = false),
-    { source: 'orders', name: 'publicly accessible (ClickPipes connects from public static IPs)', fix: /--publicly-accessible/ },
+    {
+      source: 'orders',
+      name: 'publicly accessible (ClickPipes connects from public static IPs)',
+      fix: /--publicly-accessible/,
+    },
   ],
   [
     'stream encrypted with a customer managed key',
-    () => (server.world.get('111122223333')!.streams.clicks.keyId = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
-    { source: 'events', name: "ClickHouseAccessRole-events may kms:Decrypt with stream clicks's customer managed key", fix: /put-role-policy --role-name ClickHouseAccessRole-events/ },
+    () =>
+      (server.world.get('111122223333')!.streams.clicks.keyId =
+        'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+    {
+      source: 'events',
+      name: "ClickHouseAccessRole-events may kms:Decrypt with stream clicks's customer managed key",
+      fix: /put-role-policy --role-name ClickHouseAccessRole-events/,
+    },
   ],
   [
     'Requester Pays bucket',
     () => (server.world.get('444455556666')!.buckets['acme-lake'].payer = 'Requester'),
-    { source: 'lake', name: 'bucket acme-lake is not Requester Pays (ClickPipes does not support it)', fix: /Payer=BucketOwner/ },
+    {
+      source: 'lake',
+      name: 'bucket acme-lake is not Requester Pays (ClickPipes does not support it)',
+      fix: /Payer=BucketOwner/,
+    },
   ],
   [
     'queue missing',
@@ -123,7 +164,10 @@ const CASES: [string, () => void, { source: string; name: string; fix: RegExp }]
   ],
   [
     'MSK without IAM',
-    () => (server.world.get('444455556666')!.mskClusters['arn:aws:kafka:us-east-1:444455556666:cluster/stream/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5'].iam = false),
+    () =>
+      (server.world.get('444455556666')!.mskClusters[
+        'arn:aws:kafka:us-east-1:444455556666:cluster/stream/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5'
+      ].iam = false),
     { source: 'stream', name: 'IAM client authentication is on', fix: /Sasl=\{Iam=\{Enabled=true\}\}/ },
   ],
   [
@@ -134,7 +178,11 @@ const CASES: [string, () => void, { source: string; name: string; fix: RegExp }]
   [
     'throttled past the retries',
     () => server.faults.push({ service: 'kinesis', kind: 'throttle', action: 'DescribeStreamSummary' }),
-    { source: 'events', name: 'Kinesis stream clicks exists', fix: /throttled kinesis:DescribeStreamSummary.*lower --concurrency/ },
+    {
+      source: 'events',
+      name: 'Kinesis stream clicks exists',
+      fix: /throttled kinesis:DescribeStreamSummary.*lower --concurrency/,
+    },
   ],
 ];
 
@@ -162,9 +210,31 @@ test('one unreachable service does not stop the others', async () => {
   server.faults.push({ service: 'kafka', kind: 'drop' });
   const { code, report } = await run();
   const found = failed(report);
-  expect(found).toEqual([expect.objectContaining({ source: 'stream', name: expect.stringMatching(/^MSK cluster stream exists$/), fix: expect.stringMatching(/cannot reach the kafka endpoint/) })]);
-  expect(report.sources.filter((s) => s.checks.every((c) => c.ok)).map((s) => s.source)).toEqual(['orders', 'billing', 'events', 'lake']);
+  expect(found).toEqual([
+    expect.objectContaining({
+      source: 'stream',
+      name: expect.stringMatching(/^MSK cluster stream exists$/),
+      fix: expect.stringMatching(/cannot reach the kafka endpoint/),
+    }),
+  ]);
+  expect(report.sources.filter((s) => s.checks.every((c) => c.ok)).map((s) => s.source)).toEqual([
+    'orders',
+    'billing',
+    'events',
+    'lake',
+  ]);
   expect(code).toBe(1);
+});
+
+test('bounded concurrency: at most --concurrency sources (so AWS calls) at once', async () => {
+  server.maxInFlight = 0;
+  const { code } = await run('--concurrency', '2');
+  expect(code).toBe(0);
+  expect(server.maxInFlight).toBeGreaterThanOrEqual(1);
+  expect(server.maxInFlight).toBeLessThanOrEqual(2);
+  server.maxInFlight = 0;
+  await run('--concurrency', '5');
+  expect(server.maxInFlight).toBeGreaterThan(2);
 });
 
 test('wrong account: the account line fails and nothing else is asked of it', async () => {
@@ -174,7 +244,13 @@ test('wrong account: the account line fails and nothing else is asked of it', as
     aws: { ...options.aws, credentials: { ...TEST_CREDENTIALS, accessKeyId: 'AKIA777777777777TEST' } },
   }).then((r) => ({ ...r, report: JSON.parse(r.stdout) as Report }));
   expect(report.sources.map((s) => s.checks)).toEqual(
-    Array(3).fill([expect.objectContaining({ name: 'AWS credentials reach account 111122223333', ok: false, fix: expect.stringMatching(/use a profile of 111122223333/) })]),
+    Array(3).fill([
+      expect.objectContaining({
+        name: 'AWS credentials reach account 111122223333',
+        ok: false,
+        fix: expect.stringMatching(/use a profile of 111122223333/),
+      }),
+    ]),
   );
   expect(code).toBe(1);
 });
@@ -189,7 +265,13 @@ test('text report: checklist per source, progress on stderr, credentials and tok
   expect(r.stdout).toMatch(/1 of \d+ checks failed, in 1 of 5 source\(s\)\.\n$/);
   expect(r.stderr).toMatch(/^\[1\/5\] /);
   expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(5);
-  for (const secret of [TEST_CREDENTIALS.accessKeyId, TEST_CREDENTIALS.secretAccessKey, 'wJalrXUtnFEMI', 'FwoGZXIvYXdzEXAMPLETOKEN', 'ASIA444455556666'])
+  for (const secret of [
+    TEST_CREDENTIALS.accessKeyId,
+    TEST_CREDENTIALS.secretAccessKey,
+    'wJalrXUtnFEMI',
+    'FwoGZXIvYXdzEXAMPLETOKEN',
+    'ASIA444455556666',
+  ])
     expect(r.stdout + r.stderr).not.toContain(secret);
 });
 

@@ -23,7 +23,13 @@ export const DOCTOR_CONFIG = {
           engineVersion: '16.4',
           networkAccess: { clickHouseRegion: 'us-east-1', securityGroupIds: ['sg-0123456789abcdef0'] },
         },
-        { name: 'billing', type: 'aurora-mysql', dbClusterIdentifier: 'billing', pipeMode: 'cdc', schemas: ['billing'] },
+        {
+          name: 'billing',
+          type: 'aurora-mysql',
+          dbClusterIdentifier: 'billing',
+          pipeMode: 'cdc',
+          schemas: ['billing'],
+        },
         { name: 'events', type: 'kinesis', streams: ['clicks', 'arn:aws:kinesis:us-east-1:111122223333:stream/views'] },
       ],
     },
@@ -33,8 +39,17 @@ export const DOCTOR_CONFIG = {
       region: 'us-east-1',
       assumeRoleArn: 'arn:aws:iam::444455556666:role/terraform',
       sources: [
-        { name: 'lake', type: 's3', buckets: ['acme-lake'], sqsQueueArn: 'arn:aws:sqs:us-east-1:444455556666:lake-events' },
-        { name: 'stream', type: 'msk', clusterArn: 'arn:aws:kafka:us-east-1:444455556666:cluster/stream/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5' },
+        {
+          name: 'lake',
+          type: 's3',
+          buckets: ['acme-lake'],
+          sqsQueueArn: 'arn:aws:sqs:us-east-1:444455556666:lake-events',
+        },
+        {
+          name: 'stream',
+          type: 'msk',
+          clusterArn: 'arn:aws:kafka:us-east-1:444455556666:cluster/stream/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5',
+        },
       ],
     },
   ],
@@ -59,6 +74,10 @@ export function configDir(config: unknown = DOCTOR_CONFIG): string {
 export async function doctor(argv: string[], cwd: string, options: DoctorOptions, progress = false) {
   let stdout = '';
   let stderr = '';
-  const code = await runDoctor(argv, { env: {}, cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), progress }, options);
+  const code = await runDoctor(
+    argv,
+    { env: {}, cwd, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), progress },
+    options,
+  );
   return { code, stdout, stderr };
 }

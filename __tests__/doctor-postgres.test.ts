@@ -1,3 +1,4 @@
+import type { RdsSourceConfig } from '../lib/config/config';
 import { parseConfig } from '../lib/config/config';
 import { walLevelCheck, databaseChecks } from '../lib/doctor/check-database';
 import { passwordLogin } from '../lib/doctor/database-login';
@@ -13,16 +14,32 @@ import { TEST_CREDENTIALS, configDir, doctor } from './doctor-fixture';
 
 const DB = 'cpt_doctor';
 const USER = 'cpt_doctor_user';
-const SOURCE = { name: 'orders', type: 'rds-postgres', dbInstanceIdentifier: 'orders-db', pipeMode: 'cdc', iamAuthForReplication: true, schemas: ['public'] } as const;
+const SOURCE: RdsSourceConfig = {
+  name: 'orders',
+  type: 'rds-postgres',
+  dbInstanceIdentifier: 'orders-db',
+  pipeMode: 'cdc',
+  iamAuthForReplication: true,
+  schemas: ['public'],
+};
 const statements = setupSqlStatements({ engine: 'rds-postgres', dbUser: USER, pipeMode: 'cdc', schemas: ['public'] });
 
 describeWithServer('postgres', 'doctor --connect on a real PostgreSQL', (server) => {
-  const target = { engine: 'rds-postgres' as const, host: server.host!, port: server.port!, region: 'us-east-1', user: USER, database: DB };
-  const run = () => databaseChecks(passwordLogin('not-checked-by-trust-auth'), target, { source: SOURCE, dbUser: USER });
+  const target = {
+    engine: 'rds-postgres' as const,
+    host: server.host!,
+    port: server.port!,
+    region: 'us-east-1',
+    user: USER,
+    database: DB,
+  };
+  const run = () =>
+    databaseChecks(passwordLogin('not-checked-by-trust-auth'), target, { source: SOURCE, dbUser: USER });
 
   /** A fresh database and user, set up by the generated setup SQL, then `breakIt` run as the superuser. */
   function setUp(breakIt = ''): void {
-    const role = (name: string) => `DO $$ BEGIN CREATE ROLE ${name}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`;
+    const role = (name: string) =>
+      `DO $$ BEGIN CREATE ROLE ${name}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`;
     const r = psql(
       server,
       'postgres',
@@ -63,10 +80,34 @@ describeWithServer('postgres', 'doctor --connect on a real PostgreSQL', (server)
   });
 
   const CASES: [string, string, string, string, string | null][] = [
-    ['a grant dropped', `REVOKE SELECT ON public.customers FROM ${USER};`, 'SELECT on every table of schema public', `GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "${USER}";`, 'not on customers'],
-    ['the publication dropped', 'DROP PUBLICATION clickpipes;', 'publication clickpipes exists', 'CREATE PUBLICATION "clickpipes" FOR TABLES IN SCHEMA "public";', null],
-    ['the replication role taken away', `REVOKE rds_replication FROM ${USER};`, `${USER} is a member of rds_replication`, `GRANT rds_replication TO "${USER}";`, null],
-    ['the IAM role taken away', `REVOKE rds_iam FROM ${USER};`, `${USER} is a member of rds_iam`, `GRANT rds_iam TO "${USER}";`, null],
+    [
+      'a grant dropped',
+      `REVOKE SELECT ON public.customers FROM ${USER};`,
+      'SELECT on every table of schema public',
+      `GRANT SELECT ON ALL TABLES IN SCHEMA "public" TO "${USER}";`,
+      'not on customers',
+    ],
+    [
+      'the publication dropped',
+      'DROP PUBLICATION clickpipes;',
+      'publication clickpipes exists',
+      'CREATE PUBLICATION "clickpipes" FOR TABLES IN SCHEMA "public";',
+      null,
+    ],
+    [
+      'the replication role taken away',
+      `REVOKE rds_replication FROM ${USER};`,
+      `${USER} is a member of rds_replication`,
+      `GRANT rds_replication TO "${USER}";`,
+      null,
+    ],
+    [
+      'the IAM role taken away',
+      `REVOKE rds_iam FROM ${USER};`,
+      `${USER} is a member of rds_iam`,
+      `GRANT rds_iam TO "${USER}";`,
+      null,
+    ],
     [
       'default privileges dropped',
       `ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE SELECT ON TABLES FROM ${USER};`,
@@ -76,14 +117,19 @@ describeWithServer('postgres', 'doctor --connect on a real PostgreSQL', (server)
     ],
   ];
 
-  test.each(CASES)('%s: exactly that check fails, its fix the setup SQL statement', async (_title, breakIt, name, fix, detail) => {
-    setUp(breakIt);
-    expect(await failedOf()).toEqual([detail ? { name, ok: false, detail, fix } : { name, ok: false, fix }]);
-    expect(statements).toContain(fix);
-  });
+  test.each(CASES)(
+    '%s: exactly that check fails, its fix the setup SQL statement',
+    async (_title, breakIt, name, fix, detail) => {
+      setUp(breakIt);
+      expect(await failedOf()).toEqual([detail ? { name, ok: false, detail, fix } : { name, ok: false, fix }]);
+      expect(statements).toContain(fix);
+    },
+  );
 
   test('a table left out of the publication: named, with ALTER PUBLICATION', async () => {
-    setUp(`ALTER PUBLICATION clickpipes DROP TABLES IN SCHEMA public; ALTER PUBLICATION clickpipes ADD TABLE public.orders;`);
+    setUp(
+      `ALTER PUBLICATION clickpipes DROP TABLES IN SCHEMA public; ALTER PUBLICATION clickpipes ADD TABLE public.orders;`,
+    );
     expect(await failedOf()).toEqual([
       {
         name: 'publication clickpipes covers every table of public',
@@ -98,8 +144,13 @@ describeWithServer('postgres', 'doctor --connect on a real PostgreSQL', (server)
     setUp(`DROP OWNED BY ${USER} CASCADE;\n\\c postgres\nDROP ROLE ${USER};`);
     const failed = await failedOf();
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ name: expect.stringMatching(/^database user cpt_doctor_user logs in/), detail: expect.stringContaining(USER) });
-    expect(failed[0].fix).toBe(`as the master user: CREATE USER "${USER}"; GRANT rds_iam TO "${USER}"; (then run the source's setup SQL)`);
+    expect(failed[0]).toMatchObject({
+      name: expect.stringMatching(/^database user cpt_doctor_user logs in/),
+      detail: expect.stringContaining(USER),
+    });
+    expect(failed[0].fix).toBe(
+      `as the master user: CREATE USER "${USER}"; GRANT rds_iam TO "${USER}"; (then run the source's setup SQL)`,
+    );
   });
 
   test("wal_level other than logical (the shared server cannot restart: the value is the test's)", () => {
@@ -114,15 +165,27 @@ describeWithServer('postgres', 'doctor --connect on a real PostgreSQL', (server)
 
   test('end to end: doctor --connect finds the database through RDS and checks it', async () => {
     setUp(`REVOKE SELECT ON public.customers FROM ${USER};`);
-    const config = { clickHouseIamRoleArn: 'arn:aws:iam::999988887777:role/CH-S3-doctor-Role', accounts: [{ name: 'prod', accountId: '111122223333', region: 'us-east-1', dbUser: USER, sources: [SOURCE] }] };
+    const config = {
+      clickHouseIamRoleArn: 'arn:aws:iam::999988887777:role/CH-S3-doctor-Role',
+      accounts: [{ name: 'prod', accountId: '111122223333', region: 'us-east-1', dbUser: USER, sources: [SOURCE] }],
+    };
     const world = worldOf(parseConfig(config, 'test'));
-    Object.assign(world.get('111122223333')!.instances['orders-db'], { host: server.host, port: server.port, dbName: DB });
+    Object.assign(world.get('111122223333')!.instances['orders-db'], {
+      host: server.host,
+      port: server.port,
+      dbName: DB,
+    });
     const aws = new AwsLoopback(world);
     const endpoint = await aws.start();
     try {
-      const r = await doctor(['--connect', '--json'], configDir(config), { aws: { endpoint, credentials: TEST_CREDENTIALS }, login: passwordLogin('x') });
+      const r = await doctor(['--connect', '--json'], configDir(config), {
+        aws: { endpoint, credentials: TEST_CREDENTIALS },
+        login: passwordLogin('x'),
+      });
       const report = JSON.parse(r.stdout) as { sources: { checks: { name: string; ok: boolean }[] }[] };
-      expect(report.sources[0].checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['SELECT on every table of schema public']);
+      expect(report.sources[0].checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([
+        'SELECT on every table of schema public',
+      ]);
       expect(report.sources[0].checks.map((c) => c.name)).toContain('IAM database authentication is on');
       expect(r.code).toBe(1);
     } finally {

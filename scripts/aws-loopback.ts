@@ -96,12 +96,18 @@ export function worldOf(config: ClickPipesConfig): Map<string, FakeAccount> {
         account.mskClusters[source.clusterArn] = { iam: true };
       } else {
         const info = ENGINES[source.type as RdsEngine];
-        const id = source.dbInstanceIdentifier ?? source.dbClusterIdentifier ?? source.create?.identifier ?? source.name.toLowerCase();
+        const id =
+          source.dbInstanceIdentifier ??
+          source.dbClusterIdentifier ??
+          source.create?.identifier ??
+          source.name.toLowerCase();
         const group = `clickpipes-${id}`;
         account.parameterGroups[group] = Object.fromEntries(info.cdcParameters.map((p) => [p.name, p.value]));
         const port = info.dialect === 'postgres' ? 5432 : 3306;
         const sg = source.networkAccess?.securityGroupIds?.[0] ?? `sg-0${id.length.toString(16).padStart(16, '0')}`;
-        const ips = source.networkAccess ? clickPipesStaticIps(source.networkAccess.clickHouseRegion, source.networkAccess.serviceCreatedOn) : undefined;
+        const ips = source.networkAccess
+          ? clickPipesStaticIps(source.networkAccess.clickHouseRegion, source.networkAccess.serviceCreatedOn)
+          : undefined;
         account.securityGroups[sg] = [{ port, cidrs: ips && !ips.problem ? ips.ips.map((ip) => `${ip}/32`) : [] }];
         const db: FakeDatabase = {
           engine: info.terraformEngine,
@@ -165,6 +171,9 @@ class AwsError extends Error {
 export class AwsLoopback {
   readonly calls: { service: string; action: string; account: string }[] = [];
   faults: Fault[] = [];
+  /** The most requests answered at once (the doctor's concurrency bound shows here). */
+  maxInFlight = 0;
+  private inFlight = 0;
   private server?: http.Server;
 
   constructor(public world: Map<string, FakeAccount>) {}
@@ -172,9 +181,12 @@ export class AwsLoopback {
   /** Starts on a free loopback port; resolves to the endpoint URL. */
   async start(): Promise<string> {
     this.server = http.createServer((req, res) => {
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      res.on('close', () => this.inFlight--);
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
+      // Answered on a later turn, so that requests sent together are in flight together.
+      req.on('end', () => setImmediate(() => this.handle(req, Buffer.concat(chunks).toString('utf8'), res)));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
@@ -195,10 +207,20 @@ export class AwsLoopback {
     const target = String(req.headers['x-amz-target'] ?? '');
     const action =
       form.get('Action') ??
-      (target ? target.split('.').pop()! : service === 's3' ? [...url.searchParams.keys()][0] ?? 'GetObject' : service === 'kafka' ? 'DescribeClusterV2' : '');
+      (target
+        ? target.split('.').pop()!
+        : service === 's3'
+          ? ([...url.searchParams.keys()][0] ?? 'GetObject')
+          : service === 'kafka'
+            ? 'DescribeClusterV2'
+            : '');
     this.calls.push({ service, action, account });
     const fault = this.faults.find(
-      (f) => f.service === service && (f.action === undefined || f.action === action) && (f.account === undefined || f.account === account) && f.times !== 0,
+      (f) =>
+        f.service === service &&
+        (f.action === undefined || f.action === action) &&
+        (f.account === undefined || f.account === account) &&
+        f.times !== 0,
     );
     if (fault?.times !== undefined) fault.times--;
     if (fault?.kind === 'drop') {
@@ -207,15 +229,25 @@ export class AwsLoopback {
     }
     let reply: Reply;
     try {
-      if (fault?.kind === 'throttle') throw new AwsError(service === 'kinesis' || service === 'sqs' || service === 'kafka' ? 'ThrottlingException' : 'Throttling', 'Rate exceeded', 400);
+      if (fault?.kind === 'throttle')
+        throw new AwsError(
+          service === 'kinesis' || service === 'sqs' || service === 'kafka' ? 'ThrottlingException' : 'Throttling',
+          'Rate exceeded',
+          400,
+        );
       if (fault?.kind === 'denied')
         throw new AwsError(
-          service === 'kinesis' || service === 'sqs' || service === 'kafka' ? 'AccessDeniedException' : service === 'ec2' ? 'UnauthorizedOperation' : 'AccessDenied',
+          service === 'kinesis' || service === 'sqs' || service === 'kafka'
+            ? 'AccessDeniedException'
+            : service === 'ec2'
+              ? 'UnauthorizedOperation'
+              : 'AccessDenied',
           `User: arn:aws:sts::${account}:assumed-role/doctor/session is not authorized to perform: ${service}:${action}`,
           403,
         );
       const acc = this.world.get(account);
-      if (!acc && action !== 'AssumeRole') throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+      if (!acc && action !== 'AssumeRole')
+        throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
       reply = this.answer(service, action, form, url, body, account, acc ?? emptyAccount());
     } catch (e) {
       if (!(e instanceof AwsError)) throw e;
@@ -230,13 +262,25 @@ export class AwsLoopback {
       const type = service === 'sqs' ? `com.amazonaws.sqs#${e.code}` : e.code;
       return {
         status: e.status,
-        headers: { 'content-type': service === 'kafka' ? 'application/json' : 'application/x-amz-json-1.1', 'x-amzn-errortype': e.code },
+        headers: {
+          'content-type': service === 'kafka' ? 'application/json' : 'application/x-amz-json-1.1',
+          'x-amzn-errortype': e.code,
+        },
         body: JSON.stringify({ __type: type, message: e.message }),
       };
     }
-    if (service === 's3') return { status: e.status, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${e.code}</Code><Message>${xmlEscape(e.message)}</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>` };
+    if (service === 's3')
+      return {
+        status: e.status,
+        headers: { 'content-type': 'application/xml' },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${e.code}</Code><Message>${xmlEscape(e.message)}</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>`,
+      };
     if (service === 'ec2')
-      return { status: e.status, headers: { 'content-type': 'text/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${e.code}</Code><Message>${xmlEscape(e.message)}</Message></Error></Errors><RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>` };
+      return {
+        status: e.status,
+        headers: { 'content-type': 'text/xml' },
+        body: `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${e.code}</Code><Message>${xmlEscape(e.message)}</Message></Error></Errors><RequestID>ea966190-f9aa-478e-9ede-example</RequestID></Response>`,
+      };
     return {
       status: e.status,
       headers: { 'content-type': 'text/xml' },
@@ -256,18 +300,40 @@ export class AwsLoopback {
   }
 
   private json(service: string, result: unknown): Reply {
-    const type = service === 'kafka' ? 'application/json' : service === 'sqs' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+    const type =
+      service === 'kafka'
+        ? 'application/json'
+        : service === 'sqs'
+          ? 'application/x-amz-json-1.0'
+          : 'application/x-amz-json-1.1';
     return { status: 200, headers: { 'content-type': type }, body: JSON.stringify(result) };
   }
 
-  private answer(service: string, action: string, form: URLSearchParams, url: URL, body: string, account: string, acc: FakeAccount): Reply {
+  private answer(
+    service: string,
+    action: string,
+    form: URLSearchParams,
+    url: URL,
+    body: string,
+    account: string,
+    acc: FakeAccount,
+  ): Reply {
     const json = () => JSON.parse(body || '{}') as Record<string, string>;
     switch (`${service}:${action}`) {
       case 'sts:GetCallerIdentity':
-        return this.query('sts', action, { Arn: `arn:aws:sts::${account}:assumed-role/doctor/session`, UserId: 'AROAEXAMPLEID:session', Account: account });
+        return this.query('sts', action, {
+          Arn: `arn:aws:sts::${account}:assumed-role/doctor/session`,
+          UserId: 'AROAEXAMPLEID:session',
+          Account: account,
+        });
       case 'sts:AssumeRole': {
         const target = /^arn:aws[\w-]*:iam::(\d{12}):role\//.exec(form.get('RoleArn') ?? '')?.[1];
-        if (!target || !this.world.has(target)) throw new AwsError('AccessDenied', `not authorized to perform: sts:AssumeRole on resource: ${form.get('RoleArn')}`, 403);
+        if (!target || !this.world.has(target))
+          throw new AwsError(
+            'AccessDenied',
+            `not authorized to perform: sts:AssumeRole on resource: ${form.get('RoleArn')}`,
+            403,
+          );
         return this.query('sts', action, {
           Credentials: {
             AccessKeyId: `ASIA${target}EXAMPLE`,
@@ -275,7 +341,10 @@ export class AwsLoopback {
             SessionToken: `FwoGZXIvYXdzEXAMPLETOKEN${target}`,
             Expiration: new Date(Date.now() + 3600_000).toISOString(),
           },
-          AssumedRoleUser: { Arn: `arn:aws:sts::${target}:assumed-role/doctor/${form.get('RoleSessionName')}`, AssumedRoleId: 'AROAEXAMPLEID:doctor' },
+          AssumedRoleUser: {
+            Arn: `arn:aws:sts::${target}:assumed-role/doctor/${form.get('RoleSessionName')}`,
+            AssumedRoleId: 'AROAEXAMPLEID:doctor',
+          },
         });
       }
       case 'iam:GetRole': {
@@ -283,7 +352,15 @@ export class AwsLoopback {
         const role = acc.roles[name];
         if (!role) throw new AwsError('NoSuchEntity', `The role with name ${name} cannot be found.`, 404);
         return this.query('iam', action, {
-          Role: { Path: '/', RoleName: name, RoleId: 'AROAEXAMPLEROLEID', Arn: `arn:aws:iam::${account}:role/${name}`, CreateDate: '2026-11-02T10:00:00Z', AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(role.trust)), MaxSessionDuration: 3600 },
+          Role: {
+            Path: '/',
+            RoleName: name,
+            RoleId: 'AROAEXAMPLEROLEID',
+            Arn: `arn:aws:iam::${account}:role/${name}`,
+            CreateDate: '2026-11-02T10:00:00Z',
+            AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(role.trust)),
+            MaxSessionDuration: 3600,
+          },
         });
       }
       case 'iam:ListRolePolicies': {
@@ -294,8 +371,17 @@ export class AwsLoopback {
       case 'iam:GetRolePolicy': {
         const name = form.get('RoleName')!;
         const policy = acc.roles[name]?.policies[form.get('PolicyName')!];
-        if (!policy) throw new AwsError('NoSuchEntity', `The role policy with name ${form.get('PolicyName')} cannot be found.`, 404);
-        return this.query('iam', action, { RoleName: name, PolicyName: form.get('PolicyName'), PolicyDocument: encodeURIComponent(JSON.stringify(policy)) });
+        if (!policy)
+          throw new AwsError(
+            'NoSuchEntity',
+            `The role policy with name ${form.get('PolicyName')} cannot be found.`,
+            404,
+          );
+        return this.query('iam', action, {
+          RoleName: name,
+          PolicyName: form.get('PolicyName'),
+          PolicyDocument: encodeURIComponent(JSON.stringify(policy)),
+        });
       }
       case 'rds:DescribeDBInstances': {
         const id = form.get('DBInstanceIdentifier') ?? '';
@@ -313,8 +399,13 @@ export class AwsLoopback {
               BackupRetentionPeriod: db.backupRetention,
               PubliclyAccessible: db.publiclyAccessible,
               IAMDatabaseAuthenticationEnabled: db.iamAuth,
-              'DBParameterGroups|DBParameterGroup': [{ DBParameterGroupName: db.parameterGroup, ParameterApplyStatus: db.applyStatus }],
-              'VpcSecurityGroups|VpcSecurityGroupMembership': db.securityGroups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
+              'DBParameterGroups|DBParameterGroup': [
+                { DBParameterGroupName: db.parameterGroup, ParameterApplyStatus: db.applyStatus },
+              ],
+              'VpcSecurityGroups|VpcSecurityGroupMembership': db.securityGroups.map((g) => ({
+                VpcSecurityGroupId: g,
+                Status: 'active',
+              })),
             },
           ],
         });
@@ -336,8 +427,17 @@ export class AwsLoopback {
               BackupRetentionPeriod: db.backupRetention,
               IAMDatabaseAuthenticationEnabled: db.iamAuth,
               DBClusterParameterGroup: db.parameterGroup,
-              'DBClusterMembers|DBClusterMember': [{ DBInstanceIdentifier: `${id}-1`, IsClusterWriter: true, DBClusterParameterGroupStatus: db.applyStatus }],
-              'VpcSecurityGroups|VpcSecurityGroupMembership': db.securityGroups.map((g) => ({ VpcSecurityGroupId: g, Status: 'active' })),
+              'DBClusterMembers|DBClusterMember': [
+                {
+                  DBInstanceIdentifier: `${id}-1`,
+                  IsClusterWriter: true,
+                  DBClusterParameterGroupStatus: db.applyStatus,
+                },
+              ],
+              'VpcSecurityGroups|VpcSecurityGroupMembership': db.securityGroups.map((g) => ({
+                VpcSecurityGroupId: g,
+                Status: 'active',
+              })),
             },
           ],
         });
@@ -350,8 +450,17 @@ export class AwsLoopback {
         // Two pages, as RDS pages parameter lists (100 a page): the doctor must follow Marker.
         const entries = Object.entries(group);
         const second = form.get('Marker') === 'page-2';
-        const page = (second ? entries.slice(1) : entries.slice(0, 1)).map(([ParameterName, ParameterValue]) => ({ ParameterName, ParameterValue, Source: 'user', ApplyType: 'dynamic', IsModifiable: true }));
-        return this.query('rds', action, { 'Parameters|Parameter': page, Marker: second || entries.length < 2 ? undefined : 'page-2' });
+        const page = (second ? entries.slice(1) : entries.slice(0, 1)).map(([ParameterName, ParameterValue]) => ({
+          ParameterName,
+          ParameterValue,
+          Source: 'user',
+          ApplyType: 'dynamic',
+          IsModifiable: true,
+        }));
+        return this.query('rds', action, {
+          'Parameters|Parameter': page,
+          Marker: second || entries.length < 2 ? undefined : 'page-2',
+        });
       }
       case 'ec2:DescribeSecurityGroups': {
         const ids = [...form.entries()].filter(([k]) => k.startsWith('GroupId.')).map(([, v]) => v);
@@ -360,7 +469,12 @@ export class AwsLoopback {
         return this.query('ec2', action, {
           'securityGroupInfo|item': ids.map((id) => ({
             groupId: id,
-            'ipPermissions|item': acc.securityGroups[id].map((r) => ({ ipProtocol: 'tcp', fromPort: r.port, toPort: r.port, 'ipRanges|item': r.cidrs.map((cidrIp) => ({ cidrIp })) })),
+            'ipPermissions|item': acc.securityGroups[id].map((r) => ({
+              ipProtocol: 'tcp',
+              fromPort: r.port,
+              toPort: r.port,
+              'ipRanges|item': r.cidrs.map((cidrIp) => ({ cidrIp })),
+            })),
           })),
         });
       }
@@ -368,7 +482,8 @@ export class AwsLoopback {
         const req = json();
         const name = req.StreamName ?? parseKinesisStreamArn(req.StreamARN ?? '')?.streamName ?? '';
         const stream = acc.streams[name];
-        if (!stream) throw new AwsError('ResourceNotFoundException', `Stream ${name} under account ${account} not found.`, 400);
+        if (!stream)
+          throw new AwsError('ResourceNotFoundException', `Stream ${name} under account ${account} not found.`, 400);
         return this.json('kinesis', {
           StreamDescriptionSummary: {
             StreamName: name,
@@ -387,7 +502,13 @@ export class AwsLoopback {
         const name = json().QueueName;
         if (!acc.queues.includes(name)) {
           const e = new AwsError('QueueDoesNotExist', 'The specified queue does not exist.', 400);
-          return { ...this.error('sqs', e), headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': 'AWS.SimpleQueueService.NonExistentQueue;Sender' } };
+          return {
+            ...this.error('sqs', e),
+            headers: {
+              'content-type': 'application/x-amz-json-1.0',
+              'x-amzn-query-error': 'AWS.SimpleQueueService.NonExistentQueue;Sender',
+            },
+          };
         }
         return this.json('sqs', { QueueUrl: `https://sqs.us-east-1.amazonaws.com/${account}/${name}` });
       }
@@ -402,7 +523,12 @@ export class AwsLoopback {
             clusterType: 'PROVISIONED',
             currentVersion: 'K3AEGXETSR30VB',
             state: 'ACTIVE',
-            provisioned: { clientAuthentication: { sasl: { iam: { enabled: cluster.iam }, scram: { enabled: false } }, unauthenticated: { enabled: false } } },
+            provisioned: {
+              clientAuthentication: {
+                sasl: { iam: { enabled: cluster.iam }, scram: { enabled: false } },
+                unauthenticated: { enabled: false },
+              },
+            },
           },
         });
       }
@@ -415,13 +541,25 @@ export class AwsLoopback {
     const bucketName = url.pathname.split('/')[1] ?? '';
     const bucket = acc.buckets[bucketName];
     if (!bucket) throw new AwsError('NoSuchBucket', 'The specified bucket does not exist', 404);
-    const doc = (inner: string) => ({ status: 200, headers: { 'content-type': 'application/xml' }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${inner}` });
+    const doc = (inner: string) => ({
+      status: 200,
+      headers: { 'content-type': 'application/xml' },
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n${inner}`,
+    });
     const ns = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
-    if (action === 'location') return doc(`<LocationConstraint ${ns}>${bucket.region === 'us-east-1' ? '' : bucket.region}</LocationConstraint>`);
-    if (action === 'requestPayment') return doc(`<RequestPaymentConfiguration ${ns}><Payer>${bucket.payer}</Payer></RequestPaymentConfiguration>`);
+    if (action === 'location')
+      return doc(
+        `<LocationConstraint ${ns}>${bucket.region === 'us-east-1' ? '' : bucket.region}</LocationConstraint>`,
+      );
+    if (action === 'requestPayment')
+      return doc(`<RequestPaymentConfiguration ${ns}><Payer>${bucket.payer}</Payer></RequestPaymentConfiguration>`);
     if (action === 'encryption') {
-      const rule = bucket.kmsKey ? `<SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>${bucket.kmsKey}</KMSMasterKeyID>` : '<SSEAlgorithm>AES256</SSEAlgorithm>';
-      return doc(`<ServerSideEncryptionConfiguration ${ns}><Rule><ApplyServerSideEncryptionByDefault>${rule}</ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>`);
+      const rule = bucket.kmsKey
+        ? `<SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>${bucket.kmsKey}</KMSMasterKeyID>`
+        : '<SSEAlgorithm>AES256</SSEAlgorithm>';
+      return doc(
+        `<ServerSideEncryptionConfiguration ${ns}><Rule><ApplyServerSideEncryptionByDefault>${rule}</ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>`,
+      );
     }
     throw new AwsError('NotImplemented', `${action} is not answered by the loopback server`, 501);
   }

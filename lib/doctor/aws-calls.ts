@@ -31,7 +31,11 @@ export function faultCheck(name: string, action: string, fault: AwsFault, notFou
         detail,
       );
     case 'throttled':
-      return fail(name, `AWS throttled ${action} past the retries: run the doctor again with a lower --concurrency`, detail);
+      return fail(
+        name,
+        `AWS throttled ${action} past the retries: run the doctor again with a lower --concurrency`,
+        detail,
+      );
     case 'unreachable':
       return fail(
         name,

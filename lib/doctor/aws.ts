@@ -53,7 +53,10 @@ export class StackClients {
     this.config = { ...config, region };
   }
 
-  private async client<K extends keyof Sdk, C>(key: K, make: (sdk: Sdk[K], config: Record<string, unknown>) => C): Promise<C> {
+  private async client<K extends keyof Sdk, C>(
+    key: K,
+    make: (sdk: Sdk[K], config: Record<string, unknown>) => C,
+  ): Promise<C> {
     let c = this.made.get(key) as C | undefined;
     if (c === undefined) {
       const sdk = (await loadSdk(key)) as Sdk[K];
@@ -70,7 +73,10 @@ export class StackClients {
   ec2 = () => this.client('ec2', (m, c) => ({ m, c: new m.EC2Client(c) }));
   // HTTP/1.1 for Kinesis too: its client defaults to HTTP/2, which only SubscribeToShard needs.
   kinesis = () =>
-    this.client('kinesis', (m, c) => ({ m, c: new m.KinesisClient({ ...c, requestHandler: new this.http1() as never }) }));
+    this.client('kinesis', (m, c) => ({
+      m,
+      c: new m.KinesisClient({ ...c, requestHandler: new this.http1() as never }),
+    }));
   s3 = () => this.client('s3', (m, c) => ({ m, c: new m.S3Client(c) }));
   sqs = () => this.client('sqs', (m, c) => ({ m, c: new m.SQSClient(c) }));
   kafka = () => this.client('kafka', (m, c) => ({ m, c: new m.KafkaClient(c) }));
@@ -108,7 +114,10 @@ export async function stackClientConfig(
   if (options.retryBaseDelayMs !== undefined) {
     const { ConfiguredRetryStrategy } = await import('@smithy/core/retry');
     const base = options.retryBaseDelayMs;
-    common.retryStrategy = new ConfiguredRetryStrategy(options.maxAttempts ?? 3, (attempt: number) => base * 2 ** attempt);
+    common.retryStrategy = new ConfiguredRetryStrategy(
+      options.maxAttempts ?? 3,
+      (attempt: number) => base * 2 ** attempt,
+    );
   }
   let credentials: unknown = options.credentials;
   if (stack.assumeRole) {
@@ -150,7 +159,10 @@ export function awsFault(e: unknown): AwsFault {
   const name = err.name ?? 'Error';
   const code = err.code ?? '';
   const message = (err.message ?? String(e)).split('\n')[0];
-  if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|EAI_AGAIN|socket hang up/.test(`${code} ${message}`) || name === 'TimeoutError')
+  if (
+    /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|EAI_AGAIN|socket hang up/.test(`${code} ${message}`) ||
+    name === 'TimeoutError'
+  )
     return { name: code || name, message, notFound: false, kind: 'unreachable' };
   if (NOT_FOUND.test(name)) return { name, message, notFound: true, kind: 'not-found' };
   if (/AccessDenied|UnauthorizedOperation|AuthorizationError|Forbidden|InvalidClientTokenId|ExpiredToken/.test(name))

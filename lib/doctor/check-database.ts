@@ -7,7 +7,13 @@
 import type { RdsSourceConfig } from '../config/config';
 import { ENGINES, RdsEngine } from '../rules/engines';
 import { quoteMysqlString, quotePostgresIdentifier as q } from '../database/database-user-sql';
-import { DEFAULT_BINLOG_RETENTION_HOURS, DEFAULT_PUBLICATION, mysqlGrantDatabase, quoteMysqlIdentifier, setupSqlStatements } from '../database/setup-sql';
+import {
+  DEFAULT_BINLOG_RETENTION_HOURS,
+  DEFAULT_PUBLICATION,
+  mysqlGrantDatabase,
+  quoteMysqlIdentifier,
+  setupSqlStatements,
+} from '../database/setup-sql';
 import { DatabaseLogin, DatabaseSession, DatabaseTarget } from './database-login';
 import { Check, check, fail, pass } from './model';
 
@@ -38,7 +44,11 @@ export function mysqlSettingCheck(name: string, wanted: string, value: string | 
 }
 
 /** Logs in and checks; a failed login is the one failed check. */
-export async function databaseChecks(login: DatabaseLogin, target: DatabaseTarget, e: DatabaseExpectation): Promise<Check[]> {
+export async function databaseChecks(
+  login: DatabaseLogin,
+  target: DatabaseTarget,
+  e: DatabaseExpectation,
+): Promise<Check[]> {
   const engine = e.source.type as RdsEngine;
   const postgres = ENGINES[engine].dialect === 'postgres';
   const name = `database user ${e.dbUser} logs in (${postgres ? 'PostgreSQL' : 'MySQL protocol'} at ${target.host}:${target.port})`;
@@ -46,8 +56,17 @@ export async function databaseChecks(login: DatabaseLogin, target: DatabaseTarge
   try {
     session = await login(target);
   } catch (err) {
-    const user = setupSqlStatements({ engine, dbUser: e.dbUser, pipeMode: e.source.pipeMode ?? 'initial-load' }).slice(0, postgres ? 2 : 1);
-    return [fail(name, `as the master user: ${user.join(' ')} (then run the source's setup SQL)`, (err as Error).message.split('\n')[0])];
+    const user = setupSqlStatements({ engine, dbUser: e.dbUser, pipeMode: e.source.pipeMode ?? 'initial-load' }).slice(
+      0,
+      postgres ? 2 : 1,
+    );
+    return [
+      fail(
+        name,
+        `as the master user: ${user.join(' ')} (then run the source's setup SQL)`,
+        (err as Error).message.split('\n')[0],
+      ),
+    ];
   }
   try {
     const rest = postgres ? await postgresChecks(session, e) : await mysqlChecks(session, e);
@@ -106,12 +125,22 @@ async function postgresChecks(s: DatabaseSession, e: DatabaseExpectation): Promi
     );
   }
   for (const t of source.tables ?? []) {
-    const ok = await one(`SELECT COALESCE(has_table_privilege(to_regclass($1), 'SELECT'), false)`, [`${q(t.schema)}.${q(t.name)}`]);
-    checks.push(check(`SELECT on table ${t.schema}.${t.name}`, bool(ok), `GRANT SELECT ON TABLE ${q(t.schema)}.${q(t.name)} TO ${user};`));
+    const ok = await one(`SELECT COALESCE(has_table_privilege(to_regclass($1), 'SELECT'), false)`, [
+      `${q(t.schema)}.${q(t.name)}`,
+    ]);
+    checks.push(
+      check(
+        `SELECT on table ${t.schema}.${t.name}`,
+        bool(ok),
+        `GRANT SELECT ON TABLE ${q(t.schema)}.${q(t.name)} TO ${user};`,
+      ),
+    );
   }
   if (cdc) {
     const publication = source.publication ?? DEFAULT_PUBLICATION;
-    const create = setupSqlStatements({ ...source, engine: source.type, dbUser, pipeMode: 'cdc' }).find((x) => x.startsWith('CREATE PUBLICATION'))!;
+    const create = setupSqlStatements({ ...source, engine: source.type, dbUser, pipeMode: 'cdc' }).find((x) =>
+      x.startsWith('CREATE PUBLICATION'),
+    )!;
     const exists = bool(await one(`SELECT EXISTS (SELECT FROM pg_publication WHERE pubname = $1)`, [publication]));
     checks.push(check(`publication ${publication} exists`, exists, create));
     if (exists) {
@@ -121,7 +150,9 @@ async function postgresChecks(s: DatabaseSession, e: DatabaseExpectation): Promi
               WHERE NOT EXISTS (SELECT FROM pg_publication_tables p WHERE p.pubname = $1 AND p.schemaname = x.s AND p.tablename = x.t) ORDER BY 1`
           : `SELECT format('%I.%I', schemaname, tablename) AS t FROM pg_tables WHERE schemaname = ANY($2::text[])
               AND NOT EXISTS (SELECT FROM pg_publication_tables p WHERE p.pubname = $1 AND p.schemaname = pg_tables.schemaname AND p.tablename = pg_tables.tablename) ORDER BY 1`,
-        source.tables ? [publication, source.tables.map((t) => t.schema), source.tables.map((t) => t.name)] : [publication, schemas],
+        source.tables
+          ? [publication, source.tables.map((t) => t.schema), source.tables.map((t) => t.name)]
+          : [publication, schemas],
       );
       const list = missing.map((r) => String(r.t));
       checks.push(
@@ -148,18 +179,28 @@ async function mysqlChecks(s: DatabaseSession, e: DatabaseExpectation): Promise<
   const user = quoteMysqlString(dbUser);
   const cdc = source.pipeMode === 'cdc';
   const checks: Check[] = [];
-  const global = (await s.query('SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES')).map((r) => String(r.p));
-  const schemaGrants = (await s.query(`SELECT TABLE_SCHEMA AS s FROM information_schema.SCHEMA_PRIVILEGES WHERE PRIVILEGE_TYPE = 'SELECT'`)).map(
-    (r) => String(r.s),
-  );
+  // With SELECT on mysql.*, information_schema shows every account's privileges: only the user's own count.
+  const mine = `GRANTEE = (SELECT CONCAT("'", LEFT(u, LENGTH(u) - LENGTH(SUBSTRING_INDEX(u, '@', -1)) - 1), "'@'", SUBSTRING_INDEX(u, '@', -1), "'") FROM (SELECT CURRENT_USER() AS u) c)`;
+  const global = (
+    await s.query(`SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE ${mine}`)
+  ).map((r) => String(r.p));
+  const schemaGrants = (
+    await s.query(
+      `SELECT TABLE_SCHEMA AS s FROM information_schema.SCHEMA_PRIVILEGES WHERE PRIVILEGE_TYPE = 'SELECT' AND ${mine}`,
+    )
+  ).map((r) => String(r.s));
   const tableGrants = (
-    await s.query(`SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLE_PRIVILEGES WHERE PRIVILEGE_TYPE = 'SELECT'`)
+    await s.query(
+      `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLE_PRIVILEGES WHERE PRIVILEGE_TYPE = 'SELECT' AND ${mine}`,
+    )
   ).map((r) => `${r.s}.${r.t}`);
   const selectAll = global.includes('SELECT');
   const onDatabase = (db: string) => selectAll || schemaGrants.includes(grantedName(db)) || schemaGrants.includes(db);
   checks.push(check('SELECT on the mysql database', onDatabase('mysql'), `GRANT SELECT ON \`mysql\`.* TO ${user};`));
   for (const db of source.tables ? [] : (source.schemas ?? [])) {
-    checks.push(check(`SELECT on database ${db}`, onDatabase(db), `GRANT SELECT ON ${mysqlGrantDatabase(db)}.* TO ${user};`));
+    checks.push(
+      check(`SELECT on database ${db}`, onDatabase(db), `GRANT SELECT ON ${mysqlGrantDatabase(db)}.* TO ${user};`),
+    );
   }
   for (const t of source.tables ?? []) {
     checks.push(
@@ -174,12 +215,15 @@ async function mysqlChecks(s: DatabaseSession, e: DatabaseExpectation): Promise<
   // MariaDB 10.5 renamed REPLICATION CLIENT to BINLOG MONITOR (the old name is an alias).
   const client = global.includes('REPLICATION CLIENT') || global.includes('BINLOG MONITOR');
   checks.push(check('REPLICATION CLIENT', client, `GRANT REPLICATION CLIENT ON *.* TO ${user};`));
-  checks.push(check('REPLICATION SLAVE', global.includes('REPLICATION SLAVE'), `GRANT REPLICATION SLAVE ON *.* TO ${user};`));
+  checks.push(
+    check('REPLICATION SLAVE', global.includes('REPLICATION SLAVE'), `GRANT REPLICATION SLAVE ON *.* TO ${user};`),
+  );
   const [settings] = await s.query('SELECT @@GLOBAL.binlog_format AS f, @@GLOBAL.binlog_row_image AS i');
   checks.push(mysqlSettingCheck('binlog_format', 'ROW', settings?.f as string | undefined));
   checks.push(mysqlSettingCheck('binlog_row_image', 'FULL', settings?.i as string | undefined));
   const metadata = await s.query(`SHOW GLOBAL VARIABLES LIKE 'binlog_row_metadata'`);
-  if (metadata.length) checks.push(mysqlSettingCheck('binlog_row_metadata', 'FULL', String(Object.values(metadata[0])[1])));
+  if (metadata.length)
+    checks.push(mysqlSettingCheck('binlog_row_metadata', 'FULL', String(Object.values(metadata[0])[1])));
   const hours = source.binlogRetentionHours ?? DEFAULT_BINLOG_RETENTION_HOURS;
   const set = `CALL mysql.rds_set_configuration('binlog retention hours', ${hours});`;
   const name = `binary log retention of at least ${hours} hours`;
@@ -187,9 +231,22 @@ async function mysqlChecks(s: DatabaseSession, e: DatabaseExpectation): Promise<
     // What mysql.rds_show_configuration shows; readable with the SELECT on mysql.* of the setup SQL.
     const [row] = await s.query(`SELECT value AS v FROM mysql.rds_configuration WHERE name = 'binlog retention hours'`);
     const value = row?.v === null || row?.v === undefined ? undefined : Number(row.v);
-    checks.push(check(name, value !== undefined && value >= hours, `as the master user: ${set}`, `is ${value ?? 'NULL (RDS purges binary logs soon after use)'}`));
+    checks.push(
+      check(
+        name,
+        value !== undefined && value >= hours,
+        `as the master user: ${set}`,
+        `is ${value ?? 'NULL (RDS purges binary logs soon after use)'}`,
+      ),
+    );
   } catch (err) {
-    checks.push(fail(name, `as the master user: CALL mysql.rds_show_configuration; and if needed ${set}`, (err as Error).message.split('\n')[0]));
+    checks.push(
+      fail(
+        name,
+        `as the master user: CALL mysql.rds_show_configuration; and if needed ${set}`,
+        (err as Error).message.split('\n')[0],
+      ),
+    );
   }
   return checks;
 }

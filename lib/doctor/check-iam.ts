@@ -18,7 +18,11 @@ export async function accountCheck(stack: StackSpec, clients: StackClients): Pro
   if (r.fault) {
     const via = stack.assumeRole ? ` and may assume ${stack.assumeRole.roleArn}` : '';
     return r.fault.kind === 'access-denied'
-      ? fail(name, `use credentials that are valid${via} (aws sts get-caller-identity; AWS_PROFILE=…)`, `${r.fault.name}: ${r.fault.message}`)
+      ? fail(
+          name,
+          `use credentials that are valid${via} (aws sts get-caller-identity; AWS_PROFILE=…)`,
+          `${r.fault.name}: ${r.fault.message}`,
+        )
       : faultCheck(name, 'sts:GetCallerIdentity', r.fault);
   }
   const account = r.value.Account ?? '';
@@ -32,7 +36,8 @@ export async function accountCheck(stack: StackSpec, clients: StackClients): Pro
   );
 }
 
-const decode = (text: string | undefined): PolicyDocument => JSON.parse(decodeURIComponent(text ?? '%7B%7D')) as PolicyDocument;
+const decode = (text: string | undefined): PolicyDocument =>
+  JSON.parse(decodeURIComponent(text ?? '%7B%7D')) as PolicyDocument;
 
 /** GetRole, ListRolePolicies, GetRolePolicy: the role exists and its policies are the stack's. Also returns the role's inline policies. */
 export async function roleChecks(
@@ -47,10 +52,21 @@ export async function roleChecks(
   if (got.fault) return { checks: [faultCheck(exists, 'iam:GetRole', got.fault, applyFix(stack.name))], policies: [] };
   const checks: Check[] = [pass(exists)];
   const trustDiff = policyDifferences(expected.trust, decode(got.value.Role?.AssumeRolePolicyDocument));
-  checks.push(check(`trust policy of ${role} is the stack's`, trustDiff.length === 0, applyFix(stack.name), trustDiff.join('; ') || undefined));
+  checks.push(
+    check(
+      `trust policy of ${role} is the stack's`,
+      trustDiff.length === 0,
+      applyFix(stack.name),
+      trustDiff.join('; ') || undefined,
+    ),
+  );
 
   const listed = await call(() => c.send(new m.ListRolePoliciesCommand({ RoleName: role })));
-  if (listed.fault) return { checks: [...checks, faultCheck(`inline policies of ${role}`, 'iam:ListRolePolicies', listed.fault)], policies: [] };
+  if (listed.fault)
+    return {
+      checks: [...checks, faultCheck(`inline policies of ${role}`, 'iam:ListRolePolicies', listed.fault)],
+      policies: [],
+    };
   const names = listed.value.PolicyNames ?? [];
   const policies: PolicyDocument[] = [];
   for (const [policyName, want] of Object.entries(expected.policies)) {

@@ -57,7 +57,9 @@ async function describe(
     const r = await call(() =>
       c.send(
         new m.DescribeDBInstancesCommand(
-          where.id ? { DBInstanceIdentifier: where.id } : { Filters: [{ Name: 'dbi-resource-id', Values: [where.resourceId!] }] },
+          where.id
+            ? { DBInstanceIdentifier: where.id }
+            : { Filters: [{ Name: 'dbi-resource-id', Values: [where.resourceId!] }] },
         ),
       ),
     );
@@ -74,7 +76,9 @@ async function describe(
         iamAuth: d.IAMDatabaseAuthenticationEnabled === true,
         backupRetention: d.BackupRetentionPeriod ?? 0,
         publiclyAccessible: d.PubliclyAccessible,
-        endpoint: d.Endpoint?.Address ? { host: d.Endpoint.Address, port: d.Endpoint.Port ?? 0, dbName: d.DBName } : undefined,
+        endpoint: d.Endpoint?.Address
+          ? { host: d.Endpoint.Address, port: d.Endpoint.Port ?? 0, dbName: d.DBName }
+          : undefined,
         parameterGroup: group?.DBParameterGroupName,
         pendingReboot: group?.ParameterApplyStatus === 'pending-reboot' ? [d.DBInstanceIdentifier ?? shown] : [],
         securityGroups: (d.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? ''),
@@ -84,7 +88,9 @@ async function describe(
   const r = await call(() =>
     c.send(
       new m.DescribeDBClustersCommand(
-        where.id ? { DBClusterIdentifier: where.id } : { Filters: [{ Name: 'db-cluster-resource-id', Values: [where.resourceId!] }] },
+        where.id
+          ? { DBClusterIdentifier: where.id }
+          : { Filters: [{ Name: 'db-cluster-resource-id', Values: [where.resourceId!] }] },
       ),
     ),
   );
@@ -124,12 +130,15 @@ async function parameterValues(
     const r =
       kind === 'instance'
         ? await call(() => c.send(new m.DescribeDBParametersCommand({ DBParameterGroupName: group, Marker: marker })))
-        : await call(() => c.send(new m.DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group, Marker: marker })));
+        : await call(() =>
+            c.send(new m.DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group, Marker: marker })),
+          );
     if (r.fault) {
       const action = kind === 'instance' ? 'rds:DescribeDBParameters' : 'rds:DescribeDBClusterParameters';
       return { fault: faultCheck(`parameters of ${group}`, action, r.fault) };
     }
-    for (const p of r.value.Parameters ?? []) if (p.ParameterName && names.includes(p.ParameterName)) values.set(p.ParameterName, p.ParameterValue);
+    for (const p of r.value.Parameters ?? [])
+      if (p.ParameterName && names.includes(p.ParameterName)) values.set(p.ParameterName, p.ParameterValue);
     marker = r.value.Marker;
   } while (marker);
   return { values };
@@ -157,7 +166,10 @@ export async function rdsChecks(
   if (!found.database) return { checks: [found.fault!] };
   const db = found.database;
   const pipeMode = source.pipeMode ?? 'initial-load';
-  const cli = db.kind === 'cluster' ? `aws rds modify-db-cluster --db-cluster-identifier ${db.id}` : `aws rds modify-db-instance --db-instance-identifier ${db.id}`;
+  const cli =
+    db.kind === 'cluster'
+      ? `aws rds modify-db-cluster --db-cluster-identifier ${db.id}`
+      : `aws rds modify-db-instance --db-instance-identifier ${db.id}`;
   const checks: Check[] = [pass(`${db.kind === 'cluster' ? 'DB cluster' : 'DB instance'} ${db.id} exists`)];
   checks.push(
     check(
@@ -186,7 +198,8 @@ export async function rdsChecks(
       ),
     );
   }
-  if (pipeMode === 'cdc') checks.push(...(await parameterChecks(clients, db, info, source.create !== undefined, stackName)));
+  if (pipeMode === 'cdc')
+    checks.push(...(await parameterChecks(clients, db, info, source.create !== undefined, stackName)));
   if (source.networkAccess) checks.push(...(await networkChecks(clients, db, source, engine)));
   return { checks, endpoint: db.endpoint };
 }
@@ -202,7 +215,12 @@ async function parameterChecks(
   const group = db.parameterGroup;
   if (!group) return [fail(`the database has a ${groupWord}`, `give the database a custom ${groupWord}`)];
   const wanted = info.cdcParameters;
-  const read = await parameterValues(clients, db.kind, group, wanted.map((p) => p.name));
+  const read = await parameterValues(
+    clients,
+    db.kind,
+    group,
+    wanted.map((p) => p.name),
+  );
   if (!read.values) return [read.fault!];
   const checks: Check[] = [];
   const family = info.family(db.version);
@@ -215,7 +233,9 @@ async function parameterChecks(
       : group.startsWith('default.')
         ? `${group} is a default group, which cannot change: aws rds create-db-${db.kind === 'cluster' ? 'cluster-' : ''}parameter-group --db-${db.kind === 'cluster' ? 'cluster-' : ''}parameter-group-name clickpipes-${db.id} --db-parameter-group-family ${family} --description ClickPipes; then aws rds modify-db-${db.kind === 'cluster' ? 'cluster-' : ''}parameter-group --db-${db.kind === 'cluster' ? 'cluster-' : ''}parameter-group-name clickpipes-${db.id} ${set}; attach it to ${db.id} and reboot`
         : `aws rds modify-db-${db.kind === 'cluster' ? 'cluster-' : ''}parameter-group --db-${db.kind === 'cluster' ? 'cluster-' : ''}parameter-group-name ${group} ${set}`;
-    checks.push(check(`${p.name} = ${p.value} in ${groupWord} ${group}`, ok, fix, ok ? undefined : `is ${value ?? 'not set'}`));
+    checks.push(
+      check(`${p.name} = ${p.value} in ${groupWord} ${group}`, ok, fix, ok ? undefined : `is ${value ?? 'not set'}`),
+    );
   }
   checks.push(
     check(
@@ -228,7 +248,12 @@ async function parameterChecks(
   return checks;
 }
 
-async function networkChecks(clients: StackClients, db: Database, source: RdsSourceConfig, engine: RdsEngine): Promise<Check[]> {
+async function networkChecks(
+  clients: StackClients,
+  db: Database,
+  source: RdsSourceConfig,
+  engine: RdsEngine,
+): Promise<Check[]> {
   const access = source.networkAccess!;
   const checks: Check[] = [];
   if (db.publiclyAccessible !== undefined) {
@@ -257,7 +282,8 @@ async function networkChecks(clients: StackClients, db: Database, source: RdsSou
     (ip) =>
       !rules.some(
         (p) =>
-          (p.IpProtocol === '-1' || (p.IpProtocol === 'tcp' && (p.FromPort ?? 0) <= port && port <= (p.ToPort ?? 65535))) &&
+          (p.IpProtocol === '-1' ||
+            (p.IpProtocol === 'tcp' && (p.FromPort ?? 0) <= port && port <= (p.ToPort ?? 65535))) &&
           (p.IpRanges ?? []).some((range) => range.CidrIp !== undefined && inCidr(ip, range.CidrIp)),
       ),
   );

@@ -12,7 +12,10 @@ import { PolicyDocument, allows } from './policy';
 
 /** The check that the role may decrypt with a customer managed key, and the fix that grants it. */
 function kmsCheck(what: string, key: string, roleName: string, policies: readonly PolicyDocument[]): Check {
-  const document = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: key }] });
+  const document = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: key }],
+  });
   return check(
     `${roleName} may kms:Decrypt with ${what}'s customer managed key`,
     allows(policies, 'kms:Decrypt', key),
@@ -33,10 +36,19 @@ export async function kinesisChecks(
     const name = parseKinesisStreamArn(stream)?.streamName ?? stream;
     const exists = `Kinesis stream ${name} exists`;
     const r = await call(() =>
-      c.send(new m.DescribeStreamSummaryCommand(stream.startsWith('arn:') ? { StreamARN: stream } : { StreamName: stream })),
+      c.send(
+        new m.DescribeStreamSummaryCommand(stream.startsWith('arn:') ? { StreamARN: stream } : { StreamName: stream }),
+      ),
     );
     if (r.fault) {
-      checks.push(faultCheck(exists, 'kinesis:DescribeStreamSummary', r.fault, `create it (aws kinesis create-stream --stream-name ${name}), or correct streams in the config`));
+      checks.push(
+        faultCheck(
+          exists,
+          'kinesis:DescribeStreamSummary',
+          r.fault,
+          `create it (aws kinesis create-stream --stream-name ${name}), or correct streams in the config`,
+        ),
+      );
       continue;
     }
     const s = r.value.StreamDescriptionSummary;
@@ -60,7 +72,14 @@ export async function s3Checks(
     const exists = `S3 bucket ${bucket} exists`;
     const location = await call(() => c.send(new m.GetBucketLocationCommand({ Bucket: bucket })));
     if (location.fault) {
-      checks.push(faultCheck(exists, 's3:GetBucketLocation', location.fault, `correct buckets in the config (aws s3api list-buckets lists them)`));
+      checks.push(
+        faultCheck(
+          exists,
+          's3:GetBucketLocation',
+          location.fault,
+          `correct buckets in the config (aws s3api list-buckets lists them)`,
+        ),
+      );
       continue;
     }
     const constraint = location.value.LocationConstraint as string | undefined;
@@ -93,10 +112,17 @@ export async function s3Checks(
     const name = `SQS queue ${queue?.queueName ?? source.sqsQueueArn} exists`;
     if (!queue) return [...checks, fail(name, 'correct sqsQueueArn')];
     const { m: q, c: sqs } = await clients.sqs();
-    const r = await call(() => sqs.send(new q.GetQueueUrlCommand({ QueueName: queue.queueName, QueueOwnerAWSAccountId: queue.accountId })));
+    const r = await call(() =>
+      sqs.send(new q.GetQueueUrlCommand({ QueueName: queue.queueName, QueueOwnerAWSAccountId: queue.accountId })),
+    );
     checks.push(
       r.fault
-        ? faultCheck(name, 'sqs:GetQueueUrl', r.fault, `create it (aws sqs create-queue --queue-name ${queue.queueName}) and the buckets' event notifications, or correct sqsQueueArn`)
+        ? faultCheck(
+            name,
+            'sqs:GetQueueUrl',
+            r.fault,
+            `create it (aws sqs create-queue --queue-name ${queue.queueName}) and the buckets' event notifications, or correct sqsQueueArn`,
+          )
         : pass(name),
     );
   }
@@ -107,7 +133,15 @@ export async function mskChecks(source: MskSourceConfig, clients: StackClients):
   const { m, c } = await clients.kafka();
   const exists = `MSK cluster ${source.clusterArn.split('/')[1] ?? source.clusterArn} exists`;
   const r = await call(() => c.send(new m.DescribeClusterV2Command({ ClusterArn: source.clusterArn })));
-  if (r.fault) return [faultCheck(exists, 'kafka:DescribeClusterV2', r.fault, 'correct clusterArn in the config (aws kafka list-clusters-v2 lists them)')];
+  if (r.fault)
+    return [
+      faultCheck(
+        exists,
+        'kafka:DescribeClusterV2',
+        r.fault,
+        'correct clusterArn in the config (aws kafka list-clusters-v2 lists them)',
+      ),
+    ];
   const info = r.value.ClusterInfo;
   const auth = info?.Provisioned?.ClientAuthentication ?? info?.Serverless?.ClientAuthentication;
   const on = auth?.Sasl?.Iam?.Enabled === true;

@@ -46,7 +46,11 @@ export interface DoctorOptions {
 }
 
 /** Runs the doctor; resolves to the exit code (0 all passed, 1 a check failed or a bad config, 2 bad arguments). */
-export async function runDoctor(argv: readonly string[], io: DoctorIo = {}, options: DoctorOptions = {}): Promise<number> {
+export async function runDoctor(
+  argv: readonly string[],
+  io: DoctorIo = {},
+  options: DoctorOptions = {},
+): Promise<number> {
   const stdout = io.stdout ?? ((t: string) => process.stdout.write(t));
   const stderr = io.stderr ?? ((t: string) => process.stderr.write(t));
   const args = parseDoctorArgs(argv);
@@ -89,13 +93,18 @@ type Item = { stack: StackSpec; spec: SourceSpec };
 function select(stacks: StackSpec[], args: DoctorArgs): { items: Item[] } | { problem: string } {
   for (const name of args.stacks) {
     if (!stacks.some((s) => s.name === name))
-      return { problem: `--stack ${name}: no such stack in the config; its stacks: ${stacks.map((s) => s.name).join(', ')}` };
+      return {
+        problem: `--stack ${name}: no such stack in the config; its stacks: ${stacks.map((s) => s.name).join(', ')}`,
+      };
   }
   const chosen = args.stacks.length ? stacks.filter((s) => args.stacks.includes(s.name)) : stacks;
   const items = chosen.flatMap((stack) =>
-    stack.sources.filter((spec) => !args.sources.length || args.sources.includes(spec.source.name)).map((spec) => ({ stack, spec })),
+    stack.sources
+      .filter((spec) => !args.sources.length || args.sources.includes(spec.source.name))
+      .map((spec) => ({ stack, spec })),
   );
-  if (args.sources.length && !items.length) return { problem: `--source ${args.sources.join(', ')}: no such source in the chosen stacks` };
+  if (args.sources.length && !items.length)
+    return { problem: `--source ${args.sources.join(', ')}: no such source in the chosen stacks` };
   return { items };
 }
 
@@ -131,11 +140,26 @@ async function checkAll(
       try {
         checks = await checkSource(config, stack, spec, state(stack), args, options);
       } catch (e) {
-        checks = [fail('checks of the source ran', 'a fault of the doctor: report it with this line', (e as Error).message.split('\n')[0])];
+        checks = [
+          fail(
+            'checks of the source ran',
+            'a fault of the doctor: report it with this line',
+            (e as Error).message.split('\n')[0],
+          ),
+        ];
       }
       done++;
-      progress?.(`[${done}/${items.length}] ${stack.name} / ${spec.source.name} ${checks.every((c) => c.ok) ? '✓' : '✗'}\n`);
-      return { stack: stack.name, source: spec.source.name, type: spec.source.type, accountId: stack.accountId, region: stack.region, checks };
+      progress?.(
+        `[${done}/${items.length}] ${stack.name} / ${spec.source.name} ${checks.every((c) => c.ok) ? '✓' : '✗'}\n`,
+      );
+      return {
+        stack: stack.name,
+        source: spec.source.name,
+        type: spec.source.type,
+        accountId: stack.accountId,
+        region: stack.region,
+        checks,
+      };
     });
   } finally {
     for (const s of states.values()) (await s.clients.catch(() => undefined))?.destroy();
@@ -179,9 +203,15 @@ async function checkSource(
   checks.push(...found.checks);
   if (args.connect) {
     if (!found.endpoint) {
-      checks.push(fail('database reachable for --connect', 'the database was not found or has no endpoint yet: fix the lines above first'));
+      checks.push(
+        fail(
+          'database reachable for --connect',
+          'the database was not found or has no endpoint yet: fix the lines above first',
+        ),
+      );
     } else {
-      const credentials = ((await stackClientConfig(stack, options.aws ?? {}, new Map())) as { credentials?: never }).credentials;
+      const credentials = ((await stackClientConfig(stack, options.aws ?? {}, new Map())) as { credentials?: never })
+        .credentials;
       const login = options.login ?? iamLogin(args.caBundle, credentials);
       const engine = rds.type as RdsEngine;
       checks.push(

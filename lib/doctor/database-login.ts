@@ -57,7 +57,8 @@ async function open(target: DatabaseTarget, password: string, tls?: { ca: string
     ...(tls ? { ssl: { ca: tls.ca, rejectUnauthorized: true } } : {}),
   });
   return {
-    query: async (sql, params) => (await connection.query(sql, params as unknown[] | undefined))[0] as Record<string, unknown>[],
+    query: async (sql, params) =>
+      (await connection.query(sql, params as unknown[] | undefined))[0] as Record<string, unknown>[],
     close: () => connection.end(),
   };
 }
@@ -72,7 +73,9 @@ export function iamLogin(caBundle: string, credentials?: Credentials): DatabaseL
     try {
       ca = fs.readFileSync(caBundle, 'utf8');
     } catch {
-      throw new Error(`cannot read the RDS CA bundle ${caBundle}: curl -O https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem, or give --ca-bundle`);
+      throw new Error(
+        `cannot read the RDS CA bundle ${caBundle}: curl -O https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem, or give --ca-bundle`,
+      );
     }
     const token = await authToken(target, credentials);
     return open(target, token, { ca });

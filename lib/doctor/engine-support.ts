@@ -10,7 +10,12 @@ import { MIN_POSTGRES_FOR_IAM_CDC, PipeMode, RdsEngine, engineVersionProblem, po
 import { cdcEngineVersionProblem } from '../database/cdc-prerequisites';
 
 /** The problem with an engine version for a source in a region, with the fix; undefined when it is supported. */
-export type EngineSupportRule = (engine: RdsEngine, version: string, pipeMode: PipeMode, region: string) => string | undefined;
+export type EngineSupportRule = (
+  engine: RdsEngine,
+  version: string,
+  pipeMode: PipeMode,
+  region: string,
+) => string | undefined;
 
 export const engineSupportProblem: EngineSupportRule = (engine, version, pipeMode) => {
   const form = engineVersionProblem(engine, version);

@@ -22,7 +22,8 @@ export interface SourceReport {
   readonly checks: readonly Check[];
 }
 
-export const pass = (name: string, detail?: string): Check => (detail === undefined ? { name, ok: true } : { name, ok: true, detail });
+export const pass = (name: string, detail?: string): Check =>
+  detail === undefined ? { name, ok: true } : { name, ok: true, detail };
 export const fail = (name: string, fix: string, detail?: string): Check =>
   detail === undefined ? { name, ok: false, fix } : { name, ok: false, detail, fix };
 /** A check that passes when `ok`, else fails with `fix`. */

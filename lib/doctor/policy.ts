@@ -23,10 +23,14 @@ function normalize(statement: Record<string, unknown>): Normal {
     if (key === 'Action' || key === 'NotAction') out[key] = list(value).map((a) => a.toLowerCase());
     else if (key === 'Principal' || key === 'NotPrincipal') {
       out[key] =
-        value === '*' ? ['*'] : Object.entries(value as object).flatMap(([t, ids]) => list(ids).map((id) => `${t}:${id}`));
+        value === '*'
+          ? ['*']
+          : Object.entries(value as object).flatMap(([t, ids]) => list(ids).map((id) => `${t}:${id}`));
     } else if (key === 'Condition') {
       out[key] = Object.entries(value as object).flatMap(([test, vars]) =>
-        Object.entries(vars as object).map(([variable, values]) => `${test}:${variable.toLowerCase()}=${list(values).sort().join(',')}`),
+        Object.entries(vars as object).map(
+          ([variable, values]) => `${test}:${variable.toLowerCase()}=${list(values).sort().join(',')}`,
+        ),
       );
     } else out[key] = list(value);
   }
@@ -62,7 +66,8 @@ function sameStatement(expected: Normal, actual: Normal): boolean {
   return [...keys].every((k) => sameValues(expected[k] ?? [], actual[k] ?? []));
 }
 
-const statements = (d: PolicyDocument) => (Array.isArray(d.Statement) ? d.Statement : [d.Statement]) as Record<string, unknown>[];
+const statements = (d: PolicyDocument) =>
+  (Array.isArray(d.Statement) ? d.Statement : [d.Statement]) as Record<string, unknown>[];
 
 /** A statement in a few words, for the detail of a drift: "Allow kinesis:getrecords on arn:…". */
 function describe(s: Normal): string {
@@ -97,7 +102,10 @@ export function allows(documents: readonly PolicyDocument[], action: string, res
       const actions = list(s.Action).map((x) => x.toLowerCase());
       const actionOk = actions.some((x) => x === a || x === '*' || (x.endsWith('*') && a.startsWith(x.slice(0, -1))));
       const resources = list(s.Resource);
-      return actionOk && resources.some((r) => r === '*' || r === resource || (r.endsWith('*') && resource.startsWith(r.slice(0, -1))));
+      return (
+        actionOk &&
+        resources.some((r) => r === '*' || r === resource || (r.endsWith('*') && resource.startsWith(r.slice(0, -1))))
+      );
     }),
   );
 }
