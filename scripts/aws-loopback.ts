@@ -20,6 +20,8 @@ import { clickPipesStaticIps } from '../lib/rules/static-ips';
 import { parseKinesisStreamArn, parseSqsQueueArn } from '../lib/rules/validation';
 
 export interface FakeDatabase {
+  /** `db-…` or `cluster-…`, for the resource ID filters. */
+  resourceId?: string;
   engine: string;
   version: string;
   iamAuth: boolean;
@@ -110,6 +112,7 @@ export function worldOf(config: ClickPipesConfig): Map<string, FakeAccount> {
           : undefined;
         account.securityGroups[sg] = [{ port, cidrs: ips && !ips.problem ? ips.ips.map((ip) => `${ip}/32`) : [] }];
         const db: FakeDatabase = {
+          resourceId: source.resourceId,
           engine: info.terraformEngine,
           version: source.engineVersion ?? source.create?.engineVersion ?? info.defaultVersion,
           iamAuth: true,
@@ -384,8 +387,7 @@ export class AwsLoopback {
         });
       }
       case 'rds:DescribeDBInstances': {
-        const id = form.get('DBInstanceIdentifier') ?? '';
-        const db = acc.instances[id];
+        const [id, db] = this.findDatabase(acc.instances, form);
         if (!db) throw new AwsError('DBInstanceNotFound', `DBInstance ${id} not found.`, 404);
         return this.query('rds', action, {
           'DBInstances|DBInstance': [
@@ -411,8 +413,7 @@ export class AwsLoopback {
         });
       }
       case 'rds:DescribeDBClusters': {
-        const id = form.get('DBClusterIdentifier') ?? '';
-        const db = acc.clusters[id];
+        const [id, db] = this.findDatabase(acc.clusters, form);
         if (!db) throw new AwsError('DBClusterNotFoundFault', `DBCluster ${id} not found.`, 404);
         return this.query('rds', action, {
           'DBClusters|DBCluster': [
@@ -535,6 +536,15 @@ export class AwsLoopback {
     }
     if (service === 's3') return this.s3(action, url, acc);
     throw new AwsError('InvalidAction', `${service}:${action} is not answered by the loopback server`, 400);
+  }
+
+  /** By identifier, or by the resource ID of a `Filters` entry (RDS lists: `Filters.Filter.1.Values.Value.1`). */
+  private findDatabase(dbs: Record<string, FakeDatabase>, form: URLSearchParams): [string, FakeDatabase | undefined] {
+    const id = form.get('DBInstanceIdentifier') ?? form.get('DBClusterIdentifier');
+    if (id !== null) return [id, dbs[id]];
+    const wanted = [...form.entries()].filter(([k]) => /^Filters\.[^.]+\.\d+\.Values\./.test(k)).map(([, v]) => v);
+    const found = Object.entries(dbs).find(([, db]) => db.resourceId !== undefined && wanted.includes(db.resourceId));
+    return found ?? [wanted[0] ?? '', undefined];
   }
 
   private s3(action: string, url: URL, acc: FakeAccount): Reply {

@@ -12,9 +12,12 @@
  *    project's app against the same resources written with the provider classes alone
  *    (scripts/scale.ts), wall time and peak memory of each child process. Target: at 100 stacks
  *    (1,000 sources) within 2x of the provider classes alone; the time per stack about flat.
+ * 5. Doctor: `doctor` over 100 sources in 10 accounts (assumed roles) against the loopback AWS
+ *    server (scripts/bench-doctor.ts), default concurrency 8. Target: under 30 s ("well under a
+ *    minute", issue 13), every check passing.
  *
  * Options: --runs N (synth runs per command, default 5), --scale-runs N (default 3), --skip-jest,
- * --only-scale.
+ * --only-scale, --only-doctor.
  * Exits 1 when a target is missed.
  */
 import { spawnSync } from 'child_process';
@@ -123,6 +126,11 @@ function main(): number {
     `Machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`,
   );
 
+  if (args.includes('--only-doctor')) {
+    doctor(failures);
+    console.log(failures.length ? `\nMISSED: ${failures.join('; ')}` : '\nAll speed targets met.');
+    return failures.length ? 1 : 0;
+  }
   const template = templateProject();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-bench-'));
   const project = copyProject(ROOT, 'cpa-project-');
@@ -147,6 +155,7 @@ function main(): number {
 
     if (!args.includes('--only-scale')) defaultApp(ours, theirs, cli, work, template, failures);
     scale(failures);
+    if (!args.includes('--only-scale')) doctor(failures);
   } finally {
     fs.rmSync(template, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });
@@ -252,6 +261,38 @@ function scale(failures: string[]): void {
   console.log(
     '  (both ways write the same number of resource, data and output blocks; target at 100 stacks: within 2x)',
   );
+}
+
+/** Section 5. */
+function doctor(failures: string[]): void {
+  console.log(
+    `\n5. Doctor: 100 sources in 10 accounts (assumed roles) against the loopback AWS server, concurrency 8, ${scaleRuns} runs`,
+  );
+  const results: {
+    seconds: number;
+    sources: number;
+    checks: number;
+    failed: number;
+    calls: number;
+    maxInFlight: number;
+  }[] = [];
+  for (let i = 0; i < scaleRuns; i++) {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'bench-doctor.js'), '10', '10', '8'], {
+      env,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`bench-doctor failed (exit ${r.status}):\n${r.stderr}`);
+    results.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
+  }
+  const t = results.map((r) => r.seconds);
+  const last = results[results.length - 1];
+  console.log(
+    `  median ${fmt(median(t))}  min ${fmt(Math.min(...t))}  max ${fmt(Math.max(...t))}: ${last.sources} sources, ${last.checks} checks (${last.failed} failed), ${last.calls} AWS calls, at most ${last.maxInFlight} in flight`,
+  );
+  if (median(t) >= 30) failures.push(`doctor 100 sources: ${fmt(median(t))} >= 30 s`);
+  if (results.some((r) => r.failed > 0 || r.sources !== 100))
+    failures.push('doctor: checks failed against the loopback server');
+  if (results.some((r) => r.maxInFlight > 8)) failures.push('doctor: more requests in flight than --concurrency');
 }
 
 process.exitCode = main();
