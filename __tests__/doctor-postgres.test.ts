@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import type { RdsSourceConfig } from '../lib/config/config';
 import { parseConfig } from '../lib/config/config';
 import { walLevelCheck, databaseChecks } from '../lib/doctor/check-database';
@@ -177,8 +178,9 @@ describeWithServer('postgres', 'doctor --connect on a real PostgreSQL', (server)
     });
     const aws = new AwsLoopback(world);
     const endpoint = await aws.start();
+    const dir = configDir(config);
     try {
-      const r = await doctor(['--connect', '--json'], configDir(config), {
+      const r = await doctor(['--connect', '--json'], dir, {
         aws: { endpoint, credentials: TEST_CREDENTIALS },
         login: passwordLogin('x'),
       });
@@ -190,6 +192,7 @@ describeWithServer('postgres', 'doctor --connect on a real PostgreSQL', (server)
       expect(r.code).toBe(1);
     } finally {
       await aws.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

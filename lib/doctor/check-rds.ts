@@ -5,6 +5,7 @@
  */
 import type { RdsSourceConfig } from '../config/config';
 import { ENGINES, RdsEngine } from '../rules/engines';
+import { identifierOf } from '../constructs/managed-database';
 import { clickPipesStaticIps } from '../rules/static-ips';
 import { StackClients } from './aws';
 import { call, faultCheck } from './aws-calls';
@@ -40,7 +41,7 @@ interface Database {
 function locate(source: RdsSourceConfig): { id?: string; resourceId?: string } {
   if (source.dbInstanceIdentifier) return { id: source.dbInstanceIdentifier };
   if (source.dbClusterIdentifier) return { id: source.dbClusterIdentifier };
-  if (source.create) return { id: source.create.identifier ?? source.name.toLowerCase() };
+  if (source.create) return { id: identifierOf(source.name, source.create) };
   return { resourceId: source.resourceId };
 }
 
@@ -256,6 +257,7 @@ async function networkChecks(
 ): Promise<Check[]> {
   const access = source.networkAccess!;
   const checks: Check[] = [];
+  // Aurora reports public access per instance, not on the cluster: checked where the API gives it.
   if (db.publiclyAccessible !== undefined) {
     const cli =
       db.kind === 'cluster'

@@ -110,6 +110,8 @@ function select(stacks: StackSpec[], args: DoctorArgs): { items: Item[] } | { pr
 
 /** Per stack, made once: the clients, the account check, the expected roles. */
 interface StackState {
+  /** The client config (region, endpoint, credentials: assumed once per role), shared by the clients and the IAM token signer. */
+  config: Promise<Record<string, unknown>>;
   clients: Promise<StackClients>;
   account?: Promise<Check>;
   roles?: Record<string, ExpectedRole>;
@@ -128,7 +130,8 @@ async function checkAll(
   const state = (stack: StackSpec): StackState => {
     let s = states.get(stack.name);
     if (!s) {
-      s = { clients: stackClientConfig(stack, aws, providers).then((c) => new StackClients(stack.region, c)) };
+      const config = stackClientConfig(stack, aws, providers);
+      s = { config, clients: config.then((c) => new StackClients(stack.region, c)) };
       states.set(stack.name, s);
     }
     return s;
@@ -210,8 +213,7 @@ async function checkSource(
         ),
       );
     } else {
-      const credentials = ((await stackClientConfig(stack, options.aws ?? {}, new Map())) as { credentials?: never })
-        .credentials;
+      const credentials = ((await s.config) as { credentials?: never }).credentials;
       const login = options.login ?? iamLogin(args.caBundle, credentials);
       const engine = rds.type as RdsEngine;
       checks.push(

@@ -74,10 +74,9 @@ export function expectedRoles(config: ClickPipesConfig, stack: StackSpec): Recor
     const role = roles[`${source.name}_role`];
     if (!role) continue;
     const policies: Record<string, PolicyDocument> = {};
-    for (const [id, policy] of Object.entries(inline)) {
+    for (const policy of Object.values(inline)) {
       if (policy.role === `\${aws_iam_role.${source.name}_role.name}`)
         policies[String(policy.name)] = referencedDocument(tf, policy.policy);
-      void id;
     }
     out[source.name] = {
       roleName: String(role.name),
