@@ -127,7 +127,7 @@ describeWithServer('mariadb', 'doctor --connect on a real MariaDB', (server) => 
     expect(failed).toHaveLength(1);
     expect(failed[0].name).toMatch(/^database user cpt_doctor logs in/);
     expect(failed[0].fix).toBe(
-      `as the master user: CREATE USER '${USER}' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'; (then run the source's setup SQL)`,
+      `as the master user: CREATE USER '${USER}' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'; (then run the source's setup SQL); with IAM, also IAM database authentication on and rds-db:connect for your identity`,
     );
     expect(failed[0].detail).not.toContain(PASSWORD);
   });

@@ -150,7 +150,7 @@ describeWithServer('postgres', 'doctor --connect on a real PostgreSQL', (server)
       detail: expect.stringContaining(USER),
     });
     expect(failed[0].fix).toBe(
-      `as the master user: CREATE USER "${USER}"; GRANT rds_iam TO "${USER}"; (then run the source's setup SQL)`,
+      `as the master user: CREATE USER "${USER}"; GRANT rds_iam TO "${USER}"; (then run the source's setup SQL); with IAM, also IAM database authentication on and rds-db:connect for your identity`,
     );
   });
 

@@ -14,7 +14,8 @@ import {
   quoteMysqlIdentifier,
   setupSqlStatements,
 } from '../database/setup-sql';
-import { DatabaseLogin, DatabaseSession, DatabaseTarget } from './database-login';
+import { CA_BUNDLE_MISSING, DatabaseLogin, DatabaseSession, DatabaseTarget } from './database-login';
+import { CA_BUNDLE_URL } from '../database/connect';
 import { Check, check, fail, pass } from './model';
 
 /** What the source asks of its database (the inputs of its setup SQL). */
@@ -56,17 +57,7 @@ export async function databaseChecks(
   try {
     session = await login(target);
   } catch (err) {
-    const user = setupSqlStatements({ engine, dbUser: e.dbUser, pipeMode: e.source.pipeMode ?? 'initial-load' }).slice(
-      0,
-      postgres ? 2 : 1,
-    );
-    return [
-      fail(
-        name,
-        `as the master user: ${user.join(' ')} (then run the source's setup SQL)`,
-        (err as Error).message.split('\n')[0],
-      ),
-    ];
+    return [fail(name, loginFix(err as Error & { code?: string }, target, e), (err as Error).message.split('\n')[0])];
   }
   try {
     const rest = postgres ? await postgresChecks(session, e) : await mysqlChecks(session, e);
@@ -74,6 +65,21 @@ export async function databaseChecks(
   } finally {
     await session.close().catch(() => undefined);
   }
+}
+
+/** The fix of a failed login: the CA bundle, the network, or the user (created by the setup SQL). */
+function loginFix(err: Error & { code?: string }, target: DatabaseTarget, e: DatabaseExpectation): string {
+  if (err.code === CA_BUNDLE_MISSING)
+    return `download the RDS CA bundle (curl -O ${CA_BUNDLE_URL}), or give its path with --ca-bundle`;
+  if (
+    /^(ECONNREFUSED|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ECONNRESET)$/.test(err.code ?? '') ||
+    /timeout/i.test(err.message)
+  )
+    return `cannot reach ${target.host}:${target.port} from here: run the doctor where the database is reachable (its VPC, or a public database with this machine's IP allowed)`;
+  const engine = e.source.type as RdsEngine;
+  const statements = setupSqlStatements({ engine, dbUser: e.dbUser, pipeMode: e.source.pipeMode ?? 'initial-load' });
+  const user = statements.slice(0, ENGINES[engine].dialect === 'postgres' ? 2 : 1);
+  return `as the master user: ${user.join(' ')} (then run the source's setup SQL); with IAM, also IAM database authentication on and rds-db:connect for your identity`;
 }
 
 const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';

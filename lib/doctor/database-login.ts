@@ -8,6 +8,9 @@ import * as fs from 'fs';
 import { ENGINES, RdsEngine } from '../rules/engines';
 import { authToken, Credentials } from '../database/connect';
 
+/** The `code` of the error of a login without the RDS CA bundle. */
+export const CA_BUNDLE_MISSING = 'CA_BUNDLE_MISSING';
+
 /** Where and as whom to log in. */
 export interface DatabaseTarget {
   readonly engine: RdsEngine;
@@ -73,9 +76,7 @@ export function iamLogin(caBundle: string, credentials?: Credentials): DatabaseL
     try {
       ca = fs.readFileSync(caBundle, 'utf8');
     } catch {
-      throw new Error(
-        `cannot read the RDS CA bundle ${caBundle}: curl -O https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem, or give --ca-bundle`,
-      );
+      throw Object.assign(new Error(`cannot read the RDS CA bundle ${caBundle}`), { code: CA_BUNDLE_MISSING });
     }
     const token = await authToken(target, credentials);
     return open(target, token, { ca });
