@@ -176,6 +176,15 @@ const CASES: [string, () => void, { source: string; name: string; fix: RegExp }]
     { source: 'billing', name: 'DB cluster billing exists', fix: /allow rds:DescribeDBClusters to the identity/ },
   ],
   [
+    "the account entry's role cannot be assumed",
+    () => server.faults.push({ service: 'sts', action: 'AssumeRole', kind: 'denied' }),
+    {
+      source: 'lake',
+      name: 'AWS credentials reach account 444455556666',
+      fix: /may assume arn:aws:iam::444455556666:role\/terraform/,
+    },
+  ],
+  [
     'throttled past the retries',
     () => server.faults.push({ service: 'kinesis', kind: 'throttle', action: 'DescribeStreamSummary' }),
     {
@@ -286,4 +295,13 @@ test('bad arguments: one line and the usage, exit 2; --help: the usage, exit 0',
   const help = await doctor(['--help'], dir, options);
   expect(help).toMatchObject({ code: 0, stderr: '' });
   expect(help.stdout).toMatch(/^usage: cdktf-clickpipes-aws doctor/);
+});
+
+test('main dispatches doctor: --help prints its usage and exits 0', async () => {
+  const { main } = await import('../main');
+  let out = '';
+  expect(await main(['doctor', '-h'], { stdout: (t) => (out += t), stderr: () => undefined, env: {}, cwd: dir })).toBe(
+    0,
+  );
+  expect(out).toMatch(/^usage: cdktf-clickpipes-aws doctor /);
 });
