@@ -7,6 +7,7 @@
  * (with its session name and external ID), as the stack's provider block assumes it.
  */
 import type { StackSpec } from '../config/stacks';
+import type { AwsClient, AwsModule } from './sdk-shapes';
 
 /** AWS credentials, or a provider of them. */
 export type AwsCredentials =
@@ -28,22 +29,40 @@ export interface AwsOptions {
 /** The session name of the doctor's assumed roles (CloudTrail shows it). */
 export const DOCTOR_SESSION_NAME = 'cdktf-clickpipes-aws-doctor';
 
-type Sdk = {
-  sts: typeof import('@aws-sdk/client-sts');
-  iam: typeof import('@aws-sdk/client-iam');
-  rds: typeof import('@aws-sdk/client-rds');
-  ec2: typeof import('@aws-sdk/client-ec2');
-  kinesis: typeof import('@aws-sdk/client-kinesis');
-  s3: typeof import('@aws-sdk/client-s3');
-  sqs: typeof import('@aws-sdk/client-sqs');
-  kafka: typeof import('@aws-sdk/client-kafka');
+/** The SDK packages of the doctor, by client. */
+const PACKAGES = {
+  sts: '@aws-sdk/client-sts',
+  iam: '@aws-sdk/client-iam',
+  rds: '@aws-sdk/client-rds',
+  ec2: '@aws-sdk/client-ec2',
+  kinesis: '@aws-sdk/client-kinesis',
+  s3: '@aws-sdk/client-s3',
+  sqs: '@aws-sdk/client-sqs',
+  kafka: '@aws-sdk/client-kafka',
+} as const;
+
+/** The client class of each package. */
+const CLIENTS: Record<keyof typeof PACKAGES, string> = {
+  sts: 'STSClient',
+  iam: 'IAMClient',
+  rds: 'RDSClient',
+  ec2: 'EC2Client',
+  kinesis: 'KinesisClient',
+  s3: 'S3Client',
+  sqs: 'SQSClient',
+  kafka: 'KafkaClient',
 };
+
+/**
+ * Loads a package by a name the compiler does not follow, so that the SDK's type declarations
+ * stay out of the type-check (sdk-shapes.ts types what the doctor reads).
+ */
+export const loadPackage = (name: string): Promise<Record<string, unknown>> => import(name);
 
 /** The clients of one stack, each made on first use. */
 export class StackClients {
-  private readonly made = new Map<string, unknown>();
+  private readonly made = new Map<string, { m: AwsModule; c: AwsClient }>();
   private readonly config: Record<string, unknown>;
-  private readonly http1 = require('@smithy/node-http-handler').NodeHttpHandler as new () => unknown;
 
   /** @param config from {@link stackClientConfig} */
   constructor(
@@ -53,51 +72,40 @@ export class StackClients {
     this.config = { ...config, region };
   }
 
-  private async client<K extends keyof Sdk, C>(
-    key: K,
-    make: (sdk: Sdk[K], config: Record<string, unknown>) => C,
-  ): Promise<C> {
-    let c = this.made.get(key) as C | undefined;
-    if (c === undefined) {
-      const sdk = (await loadSdk(key)) as Sdk[K];
-      const extra = key === 's3' && this.config.endpoint !== undefined ? { forcePathStyle: true } : {};
-      c = make(sdk, { ...this.config, ...extra });
-      this.made.set(key, c);
+  private async client(key: keyof typeof PACKAGES): Promise<{ m: AwsModule; c: AwsClient }> {
+    let made = this.made.get(key);
+    if (made === undefined) {
+      const m = (await loadPackage(PACKAGES[key])) as AwsModule;
+      const extra: Record<string, unknown> = {};
+      if (key === 's3' && this.config.endpoint !== undefined) extra.forcePathStyle = true;
+      // HTTP/1.1 for Kinesis too: its client defaults to HTTP/2, which only SubscribeToShard needs.
+      if (key === 'kinesis') {
+        const { NodeHttpHandler } = (await loadPackage('@smithy/node-http-handler')) as {
+          NodeHttpHandler: new () => unknown;
+        };
+        extra.requestHandler = new NodeHttpHandler();
+      }
+      const Client = m[CLIENTS[key]] as unknown as new (config: object) => AwsClient;
+      made = { m, c: new Client({ ...this.config, ...extra }) };
+      this.made.set(key, made);
     }
-    return c;
+    return made;
   }
 
-  sts = () => this.client('sts', (m, c) => ({ m, c: new m.STSClient(c) }));
-  iam = () => this.client('iam', (m, c) => ({ m, c: new m.IAMClient(c) }));
-  rds = () => this.client('rds', (m, c) => ({ m, c: new m.RDSClient(c) }));
-  ec2 = () => this.client('ec2', (m, c) => ({ m, c: new m.EC2Client(c) }));
-  // HTTP/1.1 for Kinesis too: its client defaults to HTTP/2, which only SubscribeToShard needs.
-  kinesis = () =>
-    this.client('kinesis', (m, c) => ({
-      m,
-      c: new m.KinesisClient({ ...c, requestHandler: new this.http1() as never }),
-    }));
-  s3 = () => this.client('s3', (m, c) => ({ m, c: new m.S3Client(c) }));
-  sqs = () => this.client('sqs', (m, c) => ({ m, c: new m.SQSClient(c) }));
-  kafka = () => this.client('kafka', (m, c) => ({ m, c: new m.KafkaClient(c) }));
+  sts = () => this.client('sts');
+  iam = () => this.client('iam');
+  rds = () => this.client('rds');
+  ec2 = () => this.client('ec2');
+  kinesis = () => this.client('kinesis');
+  s3 = () => this.client('s3');
+  sqs = () => this.client('sqs');
+  kafka = () => this.client('kafka');
 
   /** Closes the clients' connections. */
   destroy(): void {
-    for (const c of this.made.values()) (c as { c: { destroy(): void } }).c.destroy();
+    for (const { c } of this.made.values()) c.destroy();
   }
 }
-
-const loaders: { [K in keyof Sdk]: () => Promise<Sdk[K]> } = {
-  sts: () => import('@aws-sdk/client-sts'),
-  iam: () => import('@aws-sdk/client-iam'),
-  rds: () => import('@aws-sdk/client-rds'),
-  ec2: () => import('@aws-sdk/client-ec2'),
-  kinesis: () => import('@aws-sdk/client-kinesis'),
-  s3: () => import('@aws-sdk/client-s3'),
-  sqs: () => import('@aws-sdk/client-sqs'),
-  kafka: () => import('@aws-sdk/client-kafka'),
-};
-const loadSdk = <K extends keyof Sdk>(key: K): Promise<Sdk[K]> => loaders[key]() as Promise<Sdk[K]>;
 
 /**
  * The client config of a stack: region, endpoint, retries, and credentials (assumed for an entry
@@ -112,7 +120,9 @@ export async function stackClientConfig(
   if (options.endpoint !== undefined) common.endpoint = options.endpoint;
   if (options.maxAttempts !== undefined) common.maxAttempts = options.maxAttempts;
   if (options.retryBaseDelayMs !== undefined) {
-    const { ConfiguredRetryStrategy } = await import('@smithy/core/retry');
+    const { ConfiguredRetryStrategy } = (await loadPackage('@smithy/core/retry')) as {
+      ConfiguredRetryStrategy: new (attempts: number, delay: (attempt: number) => number) => unknown;
+    };
     const base = options.retryBaseDelayMs;
     common.retryStrategy = new ConfiguredRetryStrategy(
       options.maxAttempts ?? 3,
@@ -123,7 +133,9 @@ export async function stackClientConfig(
   if (stack.assumeRole) {
     const key = `${stack.assumeRole.roleArn}|${stack.region}`;
     if (!providers.has(key)) {
-      const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+      const { fromTemporaryCredentials } = (await loadPackage('@aws-sdk/credential-providers')) as {
+        fromTemporaryCredentials: (options: object) => unknown;
+      };
       providers.set(
         key,
         fromTemporaryCredentials({

@@ -2,6 +2,7 @@
 import type { StackSpec } from '../config/stacks';
 import { StackClients } from './aws';
 import { call, faultCheck } from './aws-calls';
+import type { GetCallerIdentityOutput, GetRoleOutput, GetRolePolicyOutput, ListRolePoliciesOutput } from './sdk-shapes';
 import { ExpectedRole } from './expected';
 import { Check, check, fail, pass } from './model';
 import { PolicyDocument, policyDifferences } from './policy';
@@ -14,7 +15,7 @@ export const applyFix = (stack: string) =>
 export async function accountCheck(stack: StackSpec, clients: StackClients): Promise<Check> {
   const name = `AWS credentials reach account ${stack.accountId}`;
   const { m, c } = await clients.sts();
-  const r = await call(() => c.send(new m.GetCallerIdentityCommand({})));
+  const r = await call(() => c.send<GetCallerIdentityOutput>(new m.GetCallerIdentityCommand({})));
   if (r.fault) {
     const via = stack.assumeRole ? ` and may assume ${stack.assumeRole.roleArn}` : '';
     return r.fault.kind === 'access-denied'
@@ -48,7 +49,7 @@ export async function roleChecks(
   const { m, c } = await clients.iam();
   const role = expected.roleName;
   const exists = `IAM role ${role} exists`;
-  const got = await call(() => c.send(new m.GetRoleCommand({ RoleName: role })));
+  const got = await call(() => c.send<GetRoleOutput>(new m.GetRoleCommand({ RoleName: role })));
   if (got.fault) return { checks: [faultCheck(exists, 'iam:GetRole', got.fault, applyFix(stack.name))], policies: [] };
   const checks: Check[] = [pass(exists)];
   const trustDiff = policyDifferences(expected.trust, decode(got.value.Role?.AssumeRolePolicyDocument));
@@ -61,7 +62,7 @@ export async function roleChecks(
     ),
   );
 
-  const listed = await call(() => c.send(new m.ListRolePoliciesCommand({ RoleName: role })));
+  const listed = await call(() => c.send<ListRolePoliciesOutput>(new m.ListRolePoliciesCommand({ RoleName: role })));
   if (listed.fault)
     return {
       checks: [...checks, faultCheck(`inline policies of ${role}`, 'iam:ListRolePolicies', listed.fault)],
@@ -75,7 +76,9 @@ export async function roleChecks(
       checks.push(fail(name, applyFix(stack.name), 'missing'));
       continue;
     }
-    const p = await call(() => c.send(new m.GetRolePolicyCommand({ RoleName: role, PolicyName: policyName })));
+    const p = await call(() =>
+      c.send<GetRolePolicyOutput>(new m.GetRolePolicyCommand({ RoleName: role, PolicyName: policyName })),
+    );
     if (p.fault) {
       checks.push(faultCheck(name, 'iam:GetRolePolicy', p.fault, applyFix(stack.name)));
       continue;

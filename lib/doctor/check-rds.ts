@@ -9,6 +9,12 @@ import { identifierOf } from '../constructs/managed-database';
 import { clickPipesStaticIps } from '../rules/static-ips';
 import { StackClients } from './aws';
 import { call, faultCheck } from './aws-calls';
+import type {
+  DescribeDBClustersOutput,
+  DescribeDBInstancesOutput,
+  DescribeParametersOutput,
+  DescribeSecurityGroupsOutput,
+} from './sdk-shapes';
 import { EngineSupportRule, engineSupportProblem } from './engine-support';
 import { applyFix } from './check-iam';
 import { Check, check, fail, pass } from './model';
@@ -56,7 +62,7 @@ async function describe(
   const notFound = `create it, or correct ${where.id ? (kind === 'cluster' ? 'dbClusterIdentifier' : 'dbInstanceIdentifier') : 'resourceId'} in the config (aws rds describe-db-${kind === 'cluster' ? 'clusters' : 'instances'} lists them)`;
   if (kind === 'instance') {
     const r = await call(() =>
-      c.send(
+      c.send<DescribeDBInstancesOutput>(
         new m.DescribeDBInstancesCommand(
           where.id
             ? { DBInstanceIdentifier: where.id }
@@ -87,7 +93,7 @@ async function describe(
     };
   }
   const r = await call(() =>
-    c.send(
+    c.send<DescribeDBClustersOutput>(
       new m.DescribeDBClustersCommand(
         where.id
           ? { DBClusterIdentifier: where.id }
@@ -130,9 +136,15 @@ async function parameterValues(
   do {
     const r =
       kind === 'instance'
-        ? await call(() => c.send(new m.DescribeDBParametersCommand({ DBParameterGroupName: group, Marker: marker })))
+        ? await call(() =>
+            c.send<DescribeParametersOutput>(
+              new m.DescribeDBParametersCommand({ DBParameterGroupName: group, Marker: marker }),
+            ),
+          )
         : await call(() =>
-            c.send(new m.DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group, Marker: marker })),
+            c.send<DescribeParametersOutput>(
+              new m.DescribeDBClusterParametersCommand({ DBClusterParameterGroupName: group, Marker: marker }),
+            ),
           );
     if (r.fault) {
       const action = kind === 'instance' ? 'rds:DescribeDBParameters' : 'rds:DescribeDBClusterParameters';
@@ -276,7 +288,9 @@ async function networkChecks(
   const groups = access.securityGroupIds ?? db.securityGroups;
   const port = access.port ?? db.endpoint?.port ?? (ENGINES[engine].dialect === 'postgres' ? 5432 : 3306);
   const { m, c } = await clients.ec2();
-  const r = await call(() => c.send(new m.DescribeSecurityGroupsCommand({ GroupIds: [...groups] })));
+  const r = await call(() =>
+    c.send<DescribeSecurityGroupsOutput>(new m.DescribeSecurityGroupsCommand({ GroupIds: [...groups] })),
+  );
   const name = `security groups ${groups.join(', ')} allow TCP ${port} from the ClickPipes IPs of ${ips.region}`;
   if (r.fault) return [...checks, faultCheck(name, 'ec2:DescribeSecurityGroups', r.fault)];
   const rules = (r.value.SecurityGroups ?? []).flatMap((g) => g.IpPermissions ?? []);

@@ -7,6 +7,14 @@ import type { KinesisSourceConfig, MskSourceConfig, S3SourceConfig } from '../co
 import { parseKinesisStreamArn, parseSqsQueueArn } from '../rules/validation';
 import { StackClients } from './aws';
 import { call, faultCheck } from './aws-calls';
+import type {
+  DescribeClusterV2Output,
+  DescribeStreamSummaryOutput,
+  GetBucketEncryptionOutput,
+  GetBucketLocationOutput,
+  GetBucketRequestPaymentOutput,
+  GetQueueUrlOutput,
+} from './sdk-shapes';
 import { Check, check, fail, pass } from './model';
 import { PolicyDocument, allows } from './policy';
 
@@ -36,7 +44,7 @@ export async function kinesisChecks(
     const name = parseKinesisStreamArn(stream)?.streamName ?? stream;
     const exists = `Kinesis stream ${name} exists`;
     const r = await call(() =>
-      c.send(
+      c.send<DescribeStreamSummaryOutput>(
         new m.DescribeStreamSummaryCommand(stream.startsWith('arn:') ? { StreamARN: stream } : { StreamName: stream }),
       ),
     );
@@ -70,7 +78,9 @@ export async function s3Checks(
   const checks: Check[] = [];
   for (const bucket of source.buckets) {
     const exists = `S3 bucket ${bucket} exists`;
-    const location = await call(() => c.send(new m.GetBucketLocationCommand({ Bucket: bucket })));
+    const location = await call(() =>
+      c.send<GetBucketLocationOutput>(new m.GetBucketLocationCommand({ Bucket: bucket })),
+    );
     if (location.fault) {
       checks.push(
         faultCheck(
@@ -85,7 +95,9 @@ export async function s3Checks(
     const constraint = location.value.LocationConstraint as string | undefined;
     // GetBucketLocation: no constraint is us-east-1, "EU" the old name of eu-west-1.
     checks.push(pass(exists, `in ${!constraint ? 'us-east-1' : constraint === 'EU' ? 'eu-west-1' : constraint}`));
-    const payment = await call(() => c.send(new m.GetBucketRequestPaymentCommand({ Bucket: bucket })));
+    const payment = await call(() =>
+      c.send<GetBucketRequestPaymentOutput>(new m.GetBucketRequestPaymentCommand({ Bucket: bucket })),
+    );
     const payName = `bucket ${bucket} is not Requester Pays (ClickPipes does not support it)`;
     if (payment.fault) checks.push(faultCheck(payName, 's3:GetBucketRequestPayment', payment.fault));
     else
@@ -96,7 +108,9 @@ export async function s3Checks(
           `aws s3api put-bucket-request-payment --bucket ${bucket} --request-payment-configuration Payer=BucketOwner`,
         ),
       );
-    const encryption = await call(() => c.send(new m.GetBucketEncryptionCommand({ Bucket: bucket })));
+    const encryption = await call(() =>
+      c.send<GetBucketEncryptionOutput>(new m.GetBucketEncryptionCommand({ Bucket: bucket })),
+    );
     if (encryption.fault) {
       checks.push(faultCheck(`default encryption of ${bucket}`, 's3:GetEncryptionConfiguration', encryption.fault));
       continue;
@@ -113,7 +127,9 @@ export async function s3Checks(
     if (!queue) return [...checks, fail(name, 'correct sqsQueueArn')];
     const { m: q, c: sqs } = await clients.sqs();
     const r = await call(() =>
-      sqs.send(new q.GetQueueUrlCommand({ QueueName: queue.queueName, QueueOwnerAWSAccountId: queue.accountId })),
+      sqs.send<GetQueueUrlOutput>(
+        new q.GetQueueUrlCommand({ QueueName: queue.queueName, QueueOwnerAWSAccountId: queue.accountId }),
+      ),
     );
     checks.push(
       r.fault
@@ -132,7 +148,9 @@ export async function s3Checks(
 export async function mskChecks(source: MskSourceConfig, clients: StackClients): Promise<Check[]> {
   const { m, c } = await clients.kafka();
   const exists = `MSK cluster ${source.clusterArn.split('/')[1] ?? source.clusterArn} exists`;
-  const r = await call(() => c.send(new m.DescribeClusterV2Command({ ClusterArn: source.clusterArn })));
+  const r = await call(() =>
+    c.send<DescribeClusterV2Output>(new m.DescribeClusterV2Command({ ClusterArn: source.clusterArn })),
+  );
   if (r.fault)
     return [
       faultCheck(
