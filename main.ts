@@ -10,6 +10,9 @@
  *                                the stacks for committing: DIR/stacks/<name>/ (default DIR:
  *                                terraform), HCL formatted; --check compares DIR with the config
  *                                and exits 3 naming each stale stack, writing nothing
+ *   node dist/main.js doctor [--stack NAME] [--source NAME] [--connect] [--json]
+ *                                checks each source's prerequisites in AWS (and the database):
+ *                                lib/doctor/cli.ts, loaded only for this command
  *
  * `cdktf synth` runs it too (see cdktf.json). User errors print without a stack trace and exit 1;
  * usage errors exit 2.
@@ -57,6 +60,9 @@ export async function main(argv: readonly string[], io: AppIo = {}): Promise<num
   const cwd = io.cwd ?? process.cwd();
   const stdout = io.stdout ?? ((text: string) => process.stdout.write(text));
   const stderr = io.stderr ?? ((text: string) => process.stderr.write(text));
+  // Loaded only for this command: synth must not load the AWS SDK.
+  if (argv[0] === 'doctor')
+    return (await import('./lib/doctor/cli')).runDoctor(argv.slice(1), { env, cwd, stdout, stderr });
   const exporting = argv[0] === 'export';
   const args = exporting
     ? parseArgs(argv.slice(1), ['--out', '--hcl', '--check', '--quiet'])

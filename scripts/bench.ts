@@ -17,8 +17,12 @@
  *    both sizes, and linear: the time per source at 5,000 at most 1.5x that at 1,000 (the fixed
  *    start-up makes it fall, a quadratic step makes it grow).
  *
+ * 6. Doctor: `doctor` over 100 sources in 10 accounts (assumed roles) against the loopback AWS
+ *    server (scripts/bench-doctor.ts), default concurrency 8. Target: under 30 s ("well under a
+ *    minute", issue 13), every check passing.
+ *
  * Options: --runs N (synth runs per command, default 5), --scale-runs N (default 3), --skip-jest,
- * --only-scale (sections 4 and 5), --only-one-stack (section 5).
+ * --only-scale (sections 4 and 5), --only-one-stack (section 5), --only-doctor (section 6).
  * Exits 1 when a target is missed.
  */
 import { spawnSync } from 'child_process';
@@ -127,8 +131,9 @@ function main(): number {
     `Machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`,
   );
 
-  if (args.includes('--only-one-stack')) {
-    oneStack(failures);
+  if (args.includes('--only-one-stack') || args.includes('--only-doctor')) {
+    if (args.includes('--only-one-stack')) oneStack(failures);
+    if (args.includes('--only-doctor')) doctor(failures);
     console.log(failures.length ? `\nMISSED: ${failures.join('; ')}` : '\nAll speed targets met.');
     return failures.length ? 1 : 0;
   }
@@ -157,6 +162,7 @@ function main(): number {
     if (!args.includes('--only-scale')) defaultApp(ours, theirs, cli, work, template, failures);
     scale(failures);
     oneStack(failures);
+    if (!args.includes('--only-scale')) doctor(failures);
   } finally {
     fs.rmSync(template, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });
@@ -328,6 +334,41 @@ function oneStack(failures: string[]): void {
   const growth = perSource[1] / perSource[0];
   console.log(`  CPU per source, 5,000 / 1,000: ${growth.toFixed(2)}x (target: at most 1.5x, linear or better)`);
   if (growth > 1.5) failures.push(`one stack: CPU per source grows ${growth.toFixed(2)}x from 1,000 to 5,000 sources`);
+}
+
+/** Section 6. */
+function doctor(failures: string[]): void {
+  console.log(
+    `\n6. Doctor: 100 sources in 10 accounts (assumed roles) against the loopback AWS server, concurrency 8, ${scaleRuns} runs`,
+  );
+  const results: {
+    seconds: number;
+    sources: number;
+    checks: number;
+    failed: number;
+    calls: number;
+    maxInFlight: number;
+  }[] = [];
+  for (let i = 0; i < scaleRuns; i++) {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'scripts', 'bench-doctor.js'), '10', '10', '8'], {
+      env,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) throw new Error(`bench-doctor failed (exit ${r.status}):\n${r.stderr}`);
+    results.push(JSON.parse(r.stdout.trim().split('\n').pop()!));
+  }
+  const t = results.map((r) => r.seconds);
+  const last = results[results.length - 1];
+  console.log(
+    `  median ${fmt(median(t))}  min ${fmt(Math.min(...t))}  max ${fmt(Math.max(...t))}: ${last.sources} sources, ${last.checks} checks (${last.failed} failed), ${last.calls} AWS calls, at most ${last.maxInFlight} in flight`,
+  );
+  if (median(t) >= 30) failures.push(`doctor 100 sources: ${fmt(median(t))} >= 30 s`);
+  if (results.some((r) => r.failed > 0 || r.sources !== 100))
+    failures.push('doctor: checks failed against the loopback server');
+  if (results.some((r) => r.maxInFlight > 8)) failures.push('doctor: more requests in flight than --concurrency');
+ *
+ * Options: --runs N (synth runs per command, default 5), --scale-runs N (default 3), --skip-jest,
+ * --only-scale (sections 4 and 5), --only-one-stack (section 5), --only-doctor (section 6).
 }
 
 process.exitCode = main();
