@@ -366,9 +366,6 @@ function doctor(failures: string[]): void {
   if (results.some((r) => r.failed > 0 || r.sources !== 100))
     failures.push('doctor: checks failed against the loopback server');
   if (results.some((r) => r.maxInFlight > 8)) failures.push('doctor: more requests in flight than --concurrency');
- *
- * Options: --runs N (synth runs per command, default 5), --scale-runs N (default 3), --skip-jest,
- * --only-scale (sections 4 and 5), --only-one-stack (section 5), --only-doctor (section 6).
 }
 
 process.exitCode = main();
