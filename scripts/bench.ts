@@ -189,7 +189,9 @@ function defaultApp(ours: Command, theirs: Command, cli: Command, work: string, 
   console.log(`  both ways wrote the same stacks: ${same ? 'yes' : 'NO'}`);
   if (!same) failures.push('the template way and this project wrote different stacks');
 
-  console.log(`\n1b. The cdktf.json app command against importing the provider barrel alone (${runs} alternating runs each)`);
+  console.log(
+    `\n1b. The cdktf.json app command against importing the provider barrel alone (${runs} alternating runs each)`,
+  );
   const appCommand: Command = {
     name: 'cdktf.json app: node scripts/app.js (unchanged project)',
     cwd: cli.cwd,
