@@ -12,6 +12,7 @@ import { copyProject } from '../scripts/project-copy';
 import { killed, stoppedOrExited, tree } from './helpers';
 import { expectCatalogValid } from './verify/catalog';
 import { comparableHcl, comparableTerraform } from './verify/hcl';
+import { terraformAvailability } from './verify/terraform';
 
 const ROOT = path.join(__dirname, '..');
 let project: string;
@@ -148,6 +149,56 @@ test('after an interrupted run and with a stale lock, the next `cdktf synth` res
   expect(r.status).toBe(0);
   expect(stacks()).toEqual(['reporting']);
   expect(fs.readdirSync(outdir()).filter((f) => f.startsWith('.'))).toEqual([]);
+});
+
+describe('`npm run deploy` and `npm run diff` of every stack', () => {
+  const tf = terraformAvailability();
+  const run = tf.ok ? test : test.skip;
+  /** An environment with no AWS credentials anywhere (no instance metadata asked either) and Terraform's providers from the mirror. */
+  function offlineEnv(): Record<string, string> {
+    const rc = path.join(project, 'terraform.rc');
+    if (tf.ok)
+      fs.writeFileSync(
+        rc,
+        `provider_installation {\n  filesystem_mirror {\n    path    = "${tf.pluginDir}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
+      );
+    return {
+      TF_CLI_CONFIG_FILE: rc,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    };
+  }
+  function npmRun(script: string) {
+    // The provider lock of cdktf asks the registry for other platforms' checksums: not reachable here.
+    const noCredentials = env(offlineEnv());
+    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+      delete noCredentials[k];
+    const r = spawnSync('npm', ['run', script, '--', '--skip-provider-lock'], {
+      cwd: project,
+      env: noCredentials,
+      encoding: 'utf8',
+    });
+    return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
+  }
+
+  run(
+    `gets through terraform init to the plan of each stack and stops there for want of credentials (${tf.ok ? `hashicorp/aws ${tf.awsVersion}` : tf.reason})`,
+    () => {
+      // The mirror holds another major version than the stacks' default constraint: the config pins it.
+      useConfig({ ...EXAMPLE_CONFIG, awsProviderVersion: tf.ok ? tf.awsVersion : '' });
+      for (const script of ['diff', 'deploy']) {
+        const r = npmRun(script);
+        expect({ script, status: r.status }).toEqual({ script, status: 1 });
+        expect(r.output).not.toContain('Found more than one stack');
+        for (const stack of ['prod', 'analytics']) {
+          expect(fs.existsSync(path.join(outdir(), 'stacks', stack, '.terraform.lock.hcl'))).toBe(true);
+        }
+        expect(r.output.match(/Error: No valid credential sources found/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+      }
+      expect(npmRun('diff').output).toContain('2 of 2 stack diffs failed.');
+    },
+  );
 });
 
 test('no command of the workflow writes into cdktf.json (no projectId written, no telemetry)', () => {
