@@ -305,16 +305,21 @@ describe('config rules of the database side', () => {
       throw new Error(`expected "${expected}" among:\n${problems.join('\n')}`);
   });
 
-  test('MariaDB CDC needs 10.5; 10.5 and MySQL 8.0 pass', () => {
+  test('MariaDB CDC needs 10.5; IAM DB authentication needs 10.11 (issue 12: AWS page); 10.11 and MySQL 8.0 pass', () => {
     const mariadb = (engineVersion: string) =>
       problemsOf(
         { type: 'rds-mariadb', resourceId: undefined, pipeMode: 'cdc', dbUser: undefined, create: { engineVersion } },
         1,
       );
+    const iam = (v: string) =>
+      `c.json: accounts[0].sources[1].create.engineVersion: "${v}": AWS offers IAM database authentication with RDS for MariaDB from 10.11 (AWS, "Supported Regions and DB engines for IAM database authentication in Amazon RDS (Amazon RDS User Guide)", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.RDS_Fea_Regions_DB-eng.Feature.IamDatabaseAuthentication.html (as of 2026-12-02)); use 10.11 or later`;
     expect(mariadb('10.4')).toEqual([
+      iam('10.4'),
       'c.json: accounts[0].sources[1].pipeMode: "cdc" needs binlog_row_metadata = FULL, which exists from MariaDB 10.5, but the engine version is "10.4"; upgrade the database, or use "initial-load"',
     ]);
-    expect(mariadb('10.5')).toEqual([]);
+    // 10.5 has binlog_row_metadata, but no IAM DB authentication in any Region.
+    expect(mariadb('10.5')).toEqual([iam('10.5')]);
+    expect(mariadb('10.11')).toEqual([]);
     expect(problemsOf({ type: 'rds-mysql', resourceId: undefined, create: { engineVersion: '8.0' } }, 1)).toEqual([]);
   });
 });

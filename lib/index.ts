@@ -20,5 +20,7 @@ export * from './app/hcl-format';
 export * from './database/setup-sql';
 export * from './database/cdc-prerequisites';
 export * from './rules/static-ips';
+export * from './rules/support';
+export * from './constructs/database-lookup';
 export * from './constructs/network-access';
 export * from './app/source-files';

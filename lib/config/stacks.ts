@@ -13,7 +13,8 @@ import type {
   RegionConfig,
   SourceConfig,
 } from './config';
-import { ENGINES } from '../rules/engines';
+import { ENGINES, RdsEngine, engineVersionProblem } from '../rules/engines';
+import { iamAuthSupportProblem } from '../rules/support';
 import { DEFAULT_DB_USER } from '../constructs/rds-iam-access';
 import {
   AwsPartition,
@@ -215,6 +216,23 @@ const locationField = (b: BackendSpec): string =>
   b.type === 'local' ? 'path' : b.type === 's3' ? 'key' : 'workspaces';
 
 /**
+ * The IAM DB authentication problem of an RDS/Aurora source that comes from its stack's Region
+ * (the Region-free ones are the source's own, see `rdsAccessProblems`), with the field it concerns.
+ */
+function regionSupportProblem(source: SourceConfig, region: string): [ConfigPath, string] | undefined {
+  if (!(source.type in ENGINES) || regionProblem(region)) return undefined;
+  const engine = source.type as RdsEngine;
+  const rds = source as { create?: { engineVersion?: string }; engineVersion?: string };
+  const given = rds.create ? (rds.create.engineVersion ?? ENGINES[engine].defaultVersion) : rds.engineVersion;
+  const version = given !== undefined && !engineVersionProblem(engine, given) ? given : undefined;
+  const problem = iamAuthSupportProblem(engine, version, region);
+  if (problem === undefined || problem === iamAuthSupportProblem(engine, version)) return undefined;
+  const field = version === undefined ? ['type'] : rds.create ? ['create', 'engineVersion'] : ['engineVersion'];
+  const defaulted = rds.create && rds.create.engineVersion === undefined ? ' (the default version; set create.engineVersion)' : '';
+  return [field, `${problem} (region ${region} of the stack)${defaulted}`];
+}
+
+/**
  * The problems of a config that span its entries, each with its config path: stack names that
  * clash after region expansion, sources without a ClickHouse role, IAM role names used twice in
  * one account, two stacks with one state, ARNs and regions of different partitions, an inherited
@@ -308,6 +326,9 @@ export function configStackProblems(config: ClickPipesConfig): [ConfigPath, stri
         const from = stack.account.dbUser !== undefined ? [...stack.path.slice(0, 2), 'dbUser'] : ['dbUser'];
         if (problem) add(from, `${problem} (the default of ${where(spec.path)}, ${info.label})`);
       }
+
+      const support = regionSupportProblem(source, stack.region);
+      if (support) add([...spec.path, ...support[0]], support[1]);
 
       const tagCount = Object.keys({ ...stack.defaultTags, ...spec.tags }).length;
       if (tagCount > MAX_TAGS) {

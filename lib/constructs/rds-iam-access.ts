@@ -1,7 +1,5 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, Token } from 'cdktf';
-import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance';
-import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
@@ -9,6 +7,7 @@ import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-pa
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literal } from './clickpipes-access-role';
 import { cdcEngineVersionProblem, cdcPrerequisites } from '../database/cdc-prerequisites';
 import { databaseUserSql } from '../database/database-user-sql';
+import { CheckedDbInstanceLookup, CheckedRdsClusterLookup, lookupConditions } from './database-lookup';
 import {
   ClickPipesNetworkAccess,
   ClickPipesNetworkAccessOptions,
@@ -27,7 +26,8 @@ import {
   engineVersionProblem,
   postgresMajor,
 } from '../rules/engines';
-import { dbUserProblem, resourceIdProblem } from '../rules/validation';
+import { dbUserProblem, regionProblem, resourceIdProblem } from '../rules/validation';
+import { clickPipesVersionProblem, iamAuthSupportProblem } from '../rules/support';
 
 /** The database user ClickPipes logs in as, as the ClickPipes guide names it. */
 export const DEFAULT_DB_USER = 'clickpipes_iam_user';
@@ -119,6 +119,11 @@ export interface RdsAccessRuleInput {
   readonly iamAuthForReplication?: boolean;
   /** A literal engine version, when known. */
   readonly engineVersion?: string;
+  /**
+   * A literal Region of the database, when known: IAM DB authentication is not offered in every
+   * Region for every engine version ({@link iamAuthSupportProblem}).
+   */
+  readonly region?: string;
   /** The database is created in the same stack and the construct may set its parameters. */
   readonly managedParameters: boolean;
   /** What the caller calls each form, for messages (the config calls `instance`/`cluster` "create"). */
@@ -167,10 +172,14 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
     const p = dbUserProblem(i.dbUser, info.dialect, info.maxUserLength);
     if (p) problems.push(['dbUser', p]);
   }
-  if (i.engineVersion !== undefined) {
-    const p = engineVersionProblem(i.engine, i.engineVersion);
-    if (p) problems.push(['engineVersion', p]);
-  }
+  const versionProblem = i.engineVersion === undefined ? undefined : engineVersionProblem(i.engine, i.engineVersion);
+  if (versionProblem) problems.push(['engineVersion', versionProblem]);
+  const version = versionProblem ? undefined : i.engineVersion;
+  const region = i.region !== undefined && !regionProblem(i.region) ? i.region : undefined;
+  const support = iamAuthSupportProblem(i.engine, version, region);
+  if (support) problems.push([version !== undefined ? 'engineVersion' : 'region', support]);
+  const clickPipes = version === undefined ? undefined : clickPipesVersionProblem(i.engine, version);
+  if (clickPipes) problems.push(['engineVersion', clickPipes]);
   if (info.dialect === 'mysql' && i.iamAuthForReplication !== undefined) {
     problems.push([
       'iamAuthForReplication',
@@ -361,6 +370,7 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       pipeMode,
       iamAuthForReplication: props.iamAuthForReplication,
       engineVersion,
+      region: literal(props.region),
       managedParameters: sameStack !== undefined && !hasOwnParameterGroup,
       grants: props,
       networkAccess: props.networkAccess,
@@ -417,11 +427,9 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
   }
 
   /**
-   * Turns IAM auth on (same stack), or looks the database up, and returns its resource ID.
-   *
-   * A looked-up database is not checked for its engine or IAM auth setting with a Terraform
-   * postcondition: cdktf 0.21 renders `lifecycle.postcondition` as an argument in HCL, which
-   * Terraform rejects.
+   * Turns IAM auth on (same stack), or looks the database up, and returns its resource ID. A
+   * looked-up database is checked at plan time ({@link lookupConditions}): its engine, IAM auth
+   * (Aurora), and the versions IAM DB authentication and ClickPipes need.
    */
   private resolveDatabase(props: ClickPipesRdsIamAccessProps): { resourceId: string; address?: string; port?: number } {
     if (props.instance) {
@@ -434,17 +442,22 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       const { clusterResourceId: resourceId, endpoint: address, port } = props.cluster;
       return { resourceId, address, port };
     }
+    const identifier = props.dbInstanceIdentifier ?? props.dbClusterIdentifier;
+    if (identifier === undefined) return { resourceId: props.resourceId! };
+    const conditions = lookupConditions({
+      engine: this.engine,
+      pipeMode: this.pipeMode,
+      sourceName: this.node.id,
+      identifier,
+      region: literal(props.region),
+      schemaPublication: props.tables === undefined,
+    });
     if (props.dbInstanceIdentifier !== undefined) {
-      const { resourceId, address, port } = new DataAwsDbInstance(this, 'db_instance', {
-        dbInstanceIdentifier: props.dbInstanceIdentifier,
-      });
+      const { resourceId, address, port } = new CheckedDbInstanceLookup(this, 'db_instance', identifier, conditions);
       return { resourceId, address, port };
     }
-    if (props.dbClusterIdentifier !== undefined) {
-      const db = new DataAwsRdsCluster(this, 'db_cluster', { clusterIdentifier: props.dbClusterIdentifier });
-      return { resourceId: db.clusterResourceId, address: db.endpoint, port: db.port };
-    }
-    return { resourceId: props.resourceId! };
+    const db = new CheckedRdsClusterLookup(this, 'db_cluster', identifier, conditions);
+    return { resourceId: db.clusterResourceId, address: db.endpoint, port: db.port };
   }
 
   /** A DB (cluster) parameter group with the engine's CDC parameters, set on the database. */
