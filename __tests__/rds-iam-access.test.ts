@@ -330,6 +330,46 @@ describe('refused combinations and bad props', () => {
     expect(attempt(props)).toThrow(message);
   });
 
+  // Issue 12: what AWS offers IAM DB authentication for (data/rds-iam-auth-support.json) and what ClickPipes reads.
+  const IAM_PAGE = 'Concepts.RDS_Fea_Regions_DB-eng.Feature.IamDatabaseAuthentication.html';
+  test.each([
+    [
+      'MariaDB 10.6, which has no IAM DB authentication in any Region',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '10.6.14' },
+      /orders\.engineVersion: "10\.6\.14": AWS offers IAM database authentication with RDS for MariaDB from 10\.11 \(AWS, "Supported Regions and DB engines for IAM database authentication in Amazon RDS/,
+    ],
+    [
+      'MariaDB 10.11 in Asia Pacific (Taipei), which offers 11.4 and later',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '10.11', region: 'ap-east-2' },
+      /orders\.engineVersion: "10\.11": AWS offers IAM database authentication with RDS for MariaDB from 11\.4 in Asia Pacific \(Taipei\), ap-east-2/,
+    ],
+    [
+      'MariaDB in Asia Pacific (Melbourne), which offers no version',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, region: 'ap-southeast-4' },
+      /orders\.region: AWS offers IAM database authentication with RDS for MariaDB in no engine version in Asia Pacific \(Melbourne\), ap-southeast-4/,
+    ],
+    [
+      'PostgreSQL 11, below what ClickPipes reads',
+      { engine: 'aurora-postgres' as const, resourceId: CLUSTER_RID, engineVersion: '11.21' },
+      /orders\.engineVersion: "11\.21": ClickPipes reads PostgreSQL 12 and later \(ClickHouse docs, https:\/\/clickhouse\.com\/docs\/integrations\/clickpipes\/postgres\/source\/rds\)/,
+    ],
+  ])('refused: %s', (_name, props, message) => {
+    expect(attempt(props)).toThrow(message);
+    if (props.engine === 'rds-mariadb') expect(attempt(props)).toThrow(IAM_PAGE);
+  });
+
+  test.each([
+    ['MariaDB 10.11 in us-east-1', { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '10.11.9' }],
+    [
+      'MariaDB 11.4 in Asia Pacific (Taipei)',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '11.4', region: 'ap-east-2' },
+    ],
+    ['MariaDB of unknown version in Asia Pacific (Taipei)', { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, region: 'ap-east-2' }],
+    ['PostgreSQL 12', { engine: 'aurora-postgres' as const, resourceId: CLUSTER_RID, engineVersion: '12.22' }],
+  ])('accepted at the boundary: %s', (_name, props) => {
+    expect(attempt(props)).not.toThrow();
+  });
+
   // A database of the same stack that the construct must refuse: [what, source type, pipe mode, database, message].
   const instance = (config: Partial<DbInstanceConfig>) => (scope: Construct) => ({
     instance: new DbInstance(scope, 'db', { engine: 'postgres', instanceClass: 'db.t4g.micro', ...config }),

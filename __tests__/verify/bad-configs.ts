@@ -26,6 +26,27 @@ const added = (c: Config, name: string): Source => {
   return source as Source;
 };
 
+/** Makes source 0 a MariaDB database to create with `engineVersion` (CDC), in the account's region. */
+const mariadb = (c: Config, engineVersion?: string, region?: string) => {
+  delete src(c).dbInstanceIdentifier;
+  Object.assign(src(c), { type: 'rds-mariadb', pipeMode: 'cdc', schemas: ['shop'], create: engineVersion ? { engineVersion } : {} });
+  if (region) c.accounts[0].region = region;
+};
+const IAM_PAGE = /Supported Regions and DB engines for IAM database authentication in Amazon RDS.*Concepts\.RDS_Fea_Regions_DB-eng\.Feature\.IamDatabaseAuthentication\.html/;
+const CLICKPIPES_PG_PAGE = /ClickHouse docs, https:\/\/clickhouse\.com\/docs\/integrations\/clickpipes\/postgres\/source\/rds/;
+const both = (a: RegExp, b: RegExp) => new RegExp(`${a.source}.*${b.source}`);
+
+/**
+ * Accepted at the boundary of a rule that {@link BAD_CONFIG_ROWS} refuses just past it:
+ * [what, mutation]. config.test.ts parses each, expecting no problem.
+ */
+export const BOUNDARY_CONFIG_ROWS: [string, (c: Config) => void][] = [
+  ['MariaDB 10.11 in us-east-1 (IAM DB authentication from 10.11)', (c) => mariadb(c, '10.11')],
+  ['MariaDB 11.4 in Asia Pacific (Malaysia) (IAM DB authentication from 11.4 there)', (c) => mariadb(c, '11.4', 'ap-southeast-5')],
+  ['MariaDB with the default version in Asia Pacific (Taipei)', (c) => mariadb(c, undefined, 'ap-east-2')],
+  ['PostgreSQL 12 (ClickPipes reads 12 and later)', (c) => (src(c).engineVersion = '12.22')],
+];
+
 // One row per malformed field and per refused combination: [what, mutation, path, expected text].
 export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = [
   [
@@ -388,6 +409,39 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
     (c) => (added(c, 'clickstream').dbUser = 'x'),
     'accounts[0].sources[2].dbUser',
     /unknown field; check its spelling/,
+  ],
+  [
+    'MariaDB 10.6 (no IAM DB authentication in any Region)',
+    (c) => mariadb(c, '10.6'),
+    'accounts[0].sources[0].create.engineVersion',
+    both(/"10\.6": AWS offers IAM database authentication with RDS for MariaDB from 10\.11 /, IAM_PAGE),
+  ],
+  [
+    'MariaDB 10.11 in Asia Pacific (Malaysia) (11.4 and later there)',
+    (c) => mariadb(c, '10.11', 'ap-southeast-5'),
+    'accounts[0].sources[0].create.engineVersion',
+    both(/"10\.11": AWS offers IAM database authentication with RDS for MariaDB from 11\.4 in Asia Pacific \(Malaysia\), ap-southeast-5/, IAM_PAGE),
+  ],
+  [
+    'MariaDB in Asia Pacific (Hyderabad) (no version there)',
+    (c) => mariadb(c, '11.4', 'ap-south-2'),
+    'accounts[0].sources[0].create.engineVersion',
+    both(/AWS offers IAM database authentication with RDS for MariaDB in no engine version in Asia Pacific \(Hyderabad\), ap-south-2/, IAM_PAGE),
+  ],
+  [
+    'PostgreSQL 11 (ClickPipes reads 12 and later)',
+    (c) => (src(c).engineVersion = '11.22'),
+    'accounts[0].sources[0].engineVersion',
+    both(/"11\.22": ClickPipes reads PostgreSQL 12 and later/, CLICKPIPES_PG_PAGE),
+  ],
+  [
+    'PostgreSQL 11 on a created database',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      src(c).create = { engineVersion: '11.22' };
+    },
+    'accounts[0].sources[0].create.engineVersion',
+    /"11\.22": ClickPipes reads PostgreSQL 12 and later/,
   ],
   ['no sources', (c) => (c.accounts[0].sources = []), 'accounts[0].sources', /list at least one source/],
   ['no accounts', (c) => (c.accounts = []), 'accounts', /list at least one account/],
