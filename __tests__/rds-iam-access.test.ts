@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { TerraformStack, Testing } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -201,7 +203,55 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
     );
   }
 
+  test(
+    form === 'same-stack'
+      ? 'no database prerequisites output: the stack turns IAM authentication on'
+      : 'outputs the first step of the guide: turn IAM database authentication on, with the command',
+    () => {
+      const outputs = blocks(synthAccess(engine, form, extra), 'output');
+      const prerequisites = outputs.filter((o) => String(o.description).startsWith('What the existing database needs'));
+      if (form === 'same-stack') return expect(prerequisites).toEqual([]);
+      const id = form === 'identifier' ? 'orders-prod' : '<identifier>';
+      const command =
+        info.kind === 'instance'
+          ? `aws rds modify-db-instance --db-instance-identifier ${id} --enable-iam-database-authentication --apply-immediately`
+          : `aws rds modify-db-cluster --db-cluster-identifier ${id} --enable-iam-database-authentication --apply-immediately`;
+      expect(prerequisites).toEqual([expect.objectContaining({ value: expect.stringContaining(command) })]);
+    },
+  );
+
   if (form === 'identifier') {
+    test('checks the looked-up database at plan time: postconditions in JSON, postcondition blocks in HCL', () => {
+      const synth = synthAccess(engine, form, extra);
+      const [lookup] = blocks(synth, 'data', info.kind === 'instance' ? 'aws_db_instance' : 'aws_rds_cluster');
+      const conditions = (lookup.lifecycle as { postcondition: { condition: string; error_message: string }[] })
+        .postcondition;
+      expect(conditions[0]).toEqual({
+        condition: `\${self.engine == "${info.terraformEngine}"}`,
+        error_message: expect.stringMatching(/^ClickPipes source orders: .* orders-prod has engine \$\{self\.engine\}/),
+      });
+      expect(conditions.some((c) => c.condition.includes('iam_database_authentication_enabled'))).toBe(
+        info.kind === 'cluster',
+      );
+      expect(conditions.some((c) => c.condition.includes('>= 12'))).toBe(info.dialect === 'postgres');
+      let hcl = '';
+      Testing.synthScope((scope) => {
+        new AwsProvider(scope, 'aws', { region: REGION });
+        new ClickPipesRdsIamAccess(scope, 'orders', {
+          clickHouseIamRoleArn: CLICKHOUSE_ROLE,
+          engine,
+          accountId: ACCOUNT,
+          region: REGION,
+          ...databaseProps(scope, engine, form),
+          ...extra,
+        });
+        hcl = Testing.synthHcl(scope as TerraformStack);
+      });
+      expect(hcl).not.toMatch(/postcondition\s*=/);
+      expect(hcl.match(/^postcondition \{$/gm)).toHaveLength(conditions.length);
+      expect(hcl).toContain(`condition = self.engine == "${info.terraformEngine}"`);
+    });
+
     test('looks the database up by its identifier', () => {
       const synth = synthAccess(engine, form, extra);
       if (info.kind === 'instance') {

@@ -116,7 +116,11 @@ function hclLifecycle(conditions: readonly LookupCondition[]) {
   return {
     value: {
       postcondition: {
-        value: conditions.map((c) => ({ condition: `\${${c.condition}}`, error_message: c.errorMessage })),
+        // A bare expression (as `terraform fmt` writes it): cdktf writes a `reference` as it is.
+        value: conditions.map((c) => ({
+          condition: { value: c.condition, type: 'reference' },
+          error_message: c.errorMessage,
+        })),
         isBlock: true,
         type: 'list',
         storageClassType: 'postconditionList',

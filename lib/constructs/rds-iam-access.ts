@@ -5,7 +5,7 @@ import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literal } from './clickpipes-access-role';
-import { cdcEngineVersionProblem, cdcPrerequisites } from '../database/cdc-prerequisites';
+import { cdcEngineVersionProblem, cdcPrerequisites, iamAuthPrerequisites } from '../database/cdc-prerequisites';
 import { databaseUserSql } from '../database/database-user-sql';
 import { CheckedDbInstanceLookup, CheckedRdsClusterLookup, lookupConditions } from './database-lookup';
 import {
@@ -265,6 +265,11 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
   public readonly setupSql: string;
   /** What a CDC pipe needs of the database, one sentence each (empty for initial-load). */
   public readonly cdcPrerequisites: readonly string[];
+  /**
+   * What an existing database needs before ClickPipes connects, whatever the pipe mode: IAM
+   * database authentication on (empty for a database of this stack, which the stack turns on).
+   */
+  public readonly databasePrerequisites: readonly string[];
   /** The database's endpoint address, when the stack knows the database (not for `resourceId`). */
   public readonly dbAddress?: string;
   /** The database's port, when the stack knows the database. */
@@ -322,6 +327,11 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       managed: plan.sameStack !== undefined && !plan.hasOwnParameterGroup,
       binlogRetentionHours: props.binlogRetentionHours,
     });
+    this.databasePrerequisites = iamAuthPrerequisites(
+      this.engine,
+      plan.sameStack !== undefined,
+      literal(props.dbInstanceIdentifier ?? props.dbClusterIdentifier),
+    );
     if (props.networkAccess) {
       this.networkAccess = new ClickPipesNetworkAccess(this, 'network_access', {
         ...props.networkAccess,
@@ -339,6 +349,12 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
         value: this.setupSql,
         description: `SQL that creates ${this.dbUser} and grants what ClickPipes reads (${this.pipeMode}): run it once as the master user`,
       });
+      if (this.databasePrerequisites.length) {
+        new TerraformOutput(this, 'database_prerequisites', {
+          value: this.databasePrerequisites.join('; '),
+          description: 'What the existing database needs before ClickPipes connects with IAM authentication',
+        });
+      }
       if (this.cdcPrerequisites.length) {
         new TerraformOutput(this, 'cdc_prerequisites', {
           value: this.cdcPrerequisites.join('; '),

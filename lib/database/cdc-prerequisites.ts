@@ -73,3 +73,23 @@ export function cdcEngineVersionProblem(engine: RdsEngine, version: string): str
     'upgrade the database, or use "initial-load"'
   );
 }
+
+/**
+ * The first step of the ClickPipes guide "AWS IAM DB authentication (RDS/Aurora)" ("Enabling IAM
+ * DB authentication") for a database this stack does not create: turn IAM database
+ * authentication on, with the AWS CLI command that does it. Empty for a database of the stack
+ * (the stack turns it on). A looked-up Aurora cluster is also checked at plan time.
+ */
+export function iamAuthPrerequisites(engine: RdsEngine, managed: boolean, identifier?: string): string[] {
+  if (managed) return [];
+  const cluster = ENGINES[engine].kind === 'cluster';
+  const id = identifier ?? '<identifier>';
+  const command = cluster
+    ? `aws rds modify-db-cluster --db-cluster-identifier ${id} --enable-iam-database-authentication --apply-immediately`
+    : `aws rds modify-db-instance --db-instance-identifier ${id} --enable-iam-database-authentication --apply-immediately`;
+  return [
+    `IAM database authentication on for the ${cluster ? 'Aurora cluster' : 'DB instance'} (the ClickPipes guide's first step, ` +
+      `"Enabling IAM DB authentication"; without it CREATE USER ... AWSAuthenticationPlugin fails with ERROR 1524 on MySQL/MariaDB ` +
+      `and IAM logins fail on PostgreSQL): ${command}`,
+  ];
+}
