@@ -107,6 +107,8 @@ describe('network access', () => {
         instanceClass: 'db.t4g.micro',
         allocatedStorage: 20,
         vpcSecurityGroupIds: ['sg-00000000000000001'],
+        // ClickPipes' static IPs are public: network access needs a publicly accessible database (issue 12).
+        publiclyAccessible: true,
       });
       new ClickPipesRdsIamAccess(scope, 'events', {
         clickHouseIamRoleArn: CLICKHOUSE_ROLE,

@@ -460,8 +460,37 @@ describe('refused combinations and bad props', () => {
       instance({ engine: 'mysql', engineVersion: '8.0', backupRetentionPeriod: 0 }),
       /orders\.instance: sets backup_retention_period to 0/,
     ],
+    [
+      'network access to an instance that is not publicly accessible (issue 12)',
+      'rds-postgres',
+      'initial-load',
+      (scope: Construct) => ({
+        instance: new DbInstance(scope, 'db', {
+          engine: 'postgres',
+          engineVersion: '16',
+          instanceClass: 'db.t4g.micro',
+          vpcSecurityGroupIds: ['sg-00000000000000001'],
+        }),
+        networkAccess: { clickHouseRegion: 'us-east-1' },
+      }),
+      /orders\.networkAccess: adds ingress from the ClickPipes static IPs, which are public NAT addresses, but the database this stack creates is not publicly accessible .*publiclyAccessible = true on the DB instance/,
+    ],
   ] as const)('same-stack database: %s', (_what, engine, pipeMode, build, message) => {
     expect(attempt({ engine, pipeMode }, build)).toThrow(message);
+  });
+
+  test('network access to a publicly accessible instance of the stack is accepted (issue 12)', () => {
+    const build = (scope: Construct) => ({
+      instance: new DbInstance(scope, 'db', {
+        engine: 'postgres',
+        engineVersion: '16',
+        instanceClass: 'db.t4g.micro',
+        vpcSecurityGroupIds: ['sg-00000000000000001'],
+        publiclyAccessible: true,
+      }),
+      networkAccess: { clickHouseRegion: 'us-east-1' },
+    });
+    expect(attempt({ engine: 'rds-postgres' }, build)).not.toThrow();
   });
 
   test('PostgreSQL CDC on a same-stack instance with its own parameter group needs the user to say the parameters are set', () => {

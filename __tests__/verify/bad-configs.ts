@@ -29,6 +29,7 @@ const added = (c: Config, name: string): Source => {
 /** Makes source 0 a MariaDB database to create with `engineVersion` (CDC), in the account's region. */
 const mariadb = (c: Config, engineVersion?: string, region?: string) => {
   delete src(c).dbInstanceIdentifier;
+  delete src(c).networkAccess;
   Object.assign(src(c), { type: 'rds-mariadb', pipeMode: 'cdc', schemas: ['shop'], create: engineVersion ? { engineVersion } : {} });
   if (region) c.accounts[0].region = region;
 };
@@ -45,6 +46,13 @@ export const BOUNDARY_CONFIG_ROWS: [string, (c: Config) => void][] = [
   ['MariaDB 11.4 in Asia Pacific (Malaysia) (IAM DB authentication from 11.4 there)', (c) => mariadb(c, '11.4', 'ap-southeast-5')],
   ['MariaDB with the default version in Asia Pacific (Taipei)', (c) => mariadb(c, undefined, 'ap-east-2')],
   ['PostgreSQL 12 (ClickPipes reads 12 and later)', (c) => (src(c).engineVersion = '12.22')],
+  [
+    'network access to a created database that is publicly accessible',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      src(c).create = { publiclyAccessible: true, vpcSecurityGroupIds: ['sg-0123456789abcdef0'] };
+    },
+  ],
 ];
 
 // One row per malformed field and per refused combination: [what, mutation, path, expected text].
@@ -427,6 +435,15 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
     (c) => mariadb(c, '11.4', 'ap-south-2'),
     'accounts[0].sources[0].create.engineVersion',
     both(/AWS offers IAM database authentication with RDS for MariaDB in no engine version in Asia Pacific \(Hyderabad\), ap-south-2/, IAM_PAGE),
+  ],
+  [
+    'network access to a created database that is not publicly accessible',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      src(c).create = { vpcSecurityGroupIds: ['sg-0123456789abcdef0'] };
+    },
+    'accounts[0].sources[0].networkAccess',
+    /adds ingress from the ClickPipes static IPs, which are public NAT addresses, but the database this stack creates is not publicly accessible .*RDS API, CreateDBInstance, PubliclyAccessible.*create\.publiclyAccessible: true.*or reach it over AWS PrivateLink and remove networkAccess/,
   ],
   [
     'PostgreSQL 11 (ClickPipes reads 12 and later)',

@@ -216,6 +216,10 @@ const managedDatabase = z
       )
       .optional(),
     backupRetentionPeriod: z.int().min(0).max(35).optional(),
+    publiclyAccessible: z.boolean().optional().meta({
+      description:
+        'Give the database a public address (publicly_accessible), so that ClickPipes can reach it from its static IPs (networkAccess) where the security groups allow. The subnet group must be of public subnets (the default VPC\'s are). Default: false (reach it over AWS PrivateLink instead).',
+    }),
     deletionProtection: z.boolean().optional(),
   })
   .meta({
@@ -326,6 +330,7 @@ const rdsSource = z
       grants: source,
       networkAccess: source.networkAccess,
       databaseSecurityGroupIds: source.create?.vpcSecurityGroupIds,
+      publiclyAccessible: source.create ? (source.create.publiclyAccessible ?? false) : undefined,
     }).forEach(report);
   });
 

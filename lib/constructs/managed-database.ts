@@ -60,6 +60,16 @@ export interface ManagedDatabaseProps {
    */
   readonly backupRetentionPeriod?: number;
   /**
+   * Whether the database gets a public address (`publicly_accessible`), reachable from outside
+   * its VPC where its security groups allow it. ClickPipes connects from public NAT addresses
+   * (its static IPs), so {@link ClickPipesRdsIamAccessProps.networkAccess} needs this; the
+   * alternative is AWS PrivateLink. The subnet group must be of public subnets (a route to an
+   * internet gateway): the default VPC's are; RDS refuses the database when the VPC has no
+   * internet gateway (RDS API, CreateDBInstance, PubliclyAccessible).
+   * @default false
+   */
+  readonly publiclyAccessible?: boolean;
+  /**
    * Whether the database refuses deletion.
    * @default true
    */
@@ -138,7 +148,7 @@ export function createManagedDatabase(
       dbName: props.dbName,
       instanceClass: props.instanceClass ?? info.defaultInstanceClass,
       allocatedStorage: props.allocatedStorage ?? 20,
-      publiclyAccessible: false,
+      publiclyAccessible: props.publiclyAccessible ?? false,
     });
     return { instance };
   }
@@ -156,7 +166,7 @@ export function createManagedDatabase(
     engine: info.terraformEngine,
     engineVersion: cluster.engineVersion,
     instanceClass: props.instanceClass ?? info.defaultInstanceClass,
-    publiclyAccessible: false,
+    publiclyAccessible: props.publiclyAccessible ?? false,
     lifecycle: props.engineVersion === undefined ? { ignoreChanges: ['engine_version'] } : undefined,
   });
   return { cluster, writer };

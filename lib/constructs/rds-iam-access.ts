@@ -133,6 +133,8 @@ export interface RdsAccessRuleInput {
   readonly networkAccess?: ClickPipesNetworkAccessOptions;
   /** The security groups of a database of the same stack, which network access defaults to. */
   readonly databaseSecurityGroupIds?: readonly string[];
+  /** Whether a database of the same stack is publicly accessible (undefined: not of this stack, or unknown). */
+  readonly publiclyAccessible?: boolean;
 }
 
 /**
@@ -212,6 +214,17 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
   problems.push(
     ...grantsProblems({ ...i.grants, engine: i.engine, pipeMode: i.pipeMode, engineVersion: i.engineVersion }),
   );
+  if (i.networkAccess && i.publiclyAccessible === false) {
+    problems.push([
+      'networkAccess',
+      'adds ingress from the ClickPipes static IPs, which are public NAT addresses, but the database this stack creates is ' +
+        'not publicly accessible (publicly_accessible = false: its endpoint resolves to a private address only; RDS API, ' +
+        'CreateDBInstance, PubliclyAccessible), so ClickPipes can never reach it. Make it publicly accessible ' +
+        `(${i.formNames?.instance === 'create' ? 'create.publiclyAccessible: true' : 'publiclyAccessible = true on the DB instance'}, ` +
+        'in a subnet group of public subnets; the security group rules then admit ClickPipes only), ' +
+        'or reach it over AWS PrivateLink and remove networkAccess',
+    ]);
+  }
   if (i.networkAccess) {
     problems.push(...networkAccessProblems(i.networkAccess));
     if (!i.networkAccess.securityGroupIds && !i.databaseSecurityGroupIds?.length) {
@@ -391,6 +404,8 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       grants: props,
       networkAccess: props.networkAccess,
       databaseSecurityGroupIds: sameStack?.vpcSecurityGroupIdsInput,
+      // A cluster's writer instance carries publicly_accessible, which the construct does not see.
+      publiclyAccessible: props.instance ? (props.instance.publiclyAccessibleInput ?? false) === true : undefined,
     });
     if (sameStack) {
       problems.push(
