@@ -167,7 +167,7 @@ describe('where the config comes from', () => {
         name: 'solo',
         accountId: '123456789012',
         region: 'eu-west-1',
-        sources: [{ name: 'orders', type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP' }],
+        sources: [{ name: 'orders', type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP', schemas: ['orders'] }],
       },
     ],
   };
@@ -338,7 +338,15 @@ describe('databases the stack creates (config "create")', () => {
   const config = (source: Record<string, unknown>): ClickPipesConfig =>
     ({
       clickHouseIamRoleArn: EXAMPLE_CONFIG.clickHouseIamRoleArn,
-      accounts: [{ name: 'a', accountId: '123456789012', region: 'us-east-1', sources: [source] }],
+      accounts: [
+        {
+          name: 'a',
+          accountId: '123456789012',
+          region: 'us-east-1',
+          // MySQL and MariaDB sources name what they read (issue 12).
+          sources: [{ ...(String(source.type).endsWith('postgres') ? {} : { schemas: ['app'] }), ...source }],
+        },
+      ],
     }) as ClickPipesConfig;
 
   test('an RDS PostgreSQL instance for CDC: IAM auth, managed master password, encrypted, private, with the replication parameters', () => {

@@ -114,6 +114,7 @@ describe('network access', () => {
         clickHouseIamRoleArn: CLICKHOUSE_ROLE,
         engine: 'rds-mariadb',
         instance: db,
+        schemas: ['events'],
         networkAccess: { clickHouseRegion: 'ap-south-1', serviceCreatedOn: '2024-01-01' },
       });
     });
@@ -132,6 +133,7 @@ describe('network access', () => {
         clickHouseIamRoleArn: CLICKHOUSE_ROLE,
         engine: 'rds-mysql',
         resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        schemas: ['catalog'],
         networkAccess: { clickHouseRegion: 'eu-central-1', securityGroupIds: ['sg-0123456789abcdef0'] },
       });
     });
@@ -158,6 +160,7 @@ describe('outputs', () => {
           clickHouseIamRoleArn: CLICKHOUSE_ROLE,
           engine: 'rds-mysql',
           resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+          schemas: ['catalog'],
         });
       }),
     ) as { output: Record<string, { value: unknown }> };
@@ -197,6 +200,12 @@ describe('config rules of the database side', () => {
       'accounts[0].sources[0].tables: give schemas or tables, not both',
     ],
     ['an empty schema list', 0, { schemas: [] }, 'accounts[0].sources[0].schemas: is empty; list at least one schema'],
+    [
+      'a MySQL source that names nothing to read (issue 12)',
+      1,
+      { schemas: undefined },
+      'accounts[0].sources[1].schemas: is missing; list the databases (schemas) or the tables ClickPipes reads',
+    ],
     ['a schema listed twice', 0, { schemas: ['a', 'a'] }, 'accounts[0].sources[0].schemas[1]: "a" is listed twice'],
     [
       'a PostgreSQL name over 63 bytes',

@@ -56,9 +56,9 @@ const org = (): Json => ({
       clickHouseService: { id: SERVICE },
       dbUser: 'cp_analytics',
       sources: [
-        { name: 'events', type: 'rds-mysql', resourceId: 'db-DEF' },
+        { name: 'events', type: 'rds-mysql', resourceId: 'db-DEF', schemas: ['events'] },
         { name: 'metrics', type: 'rds-postgres', resourceId: 'db-GHI', dbUser: 'cp_metrics' },
-        { name: 'legacy', type: 'rds-mysql', resourceId: 'db-JKL', clickHouseIamRoleArn: OTHER_ARN },
+        { name: 'legacy', type: 'rds-mysql', resourceId: 'db-JKL', clickHouseIamRoleArn: OTHER_ARN, schemas: ['legacy'] },
       ],
     },
   ],

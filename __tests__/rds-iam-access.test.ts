@@ -112,6 +112,8 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
   const info = ENGINES[engine];
   const extra: Partial<ClickPipesRdsIamAccessProps> = {
     pipeMode: mode,
+    // MySQL and MariaDB sources say what they read (issue 12).
+    ...(info.dialect === 'mysql' ? { schemas: ['app'] } : {}),
     ...(needsReplicationStatement(engine, form, mode) ? { iamAuthForReplication: true } : {}),
   };
 
@@ -264,7 +266,8 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
 });
 
 describe('refused combinations and bad props', () => {
-  const base = { clickHouseIamRoleArn: CLICKHOUSE_ROLE, accountId: ACCOUNT, region: REGION };
+  // schemas: MySQL and MariaDB sources name what they read (issue 12); PostgreSQL takes them too.
+  const base = { clickHouseIamRoleArn: CLICKHOUSE_ROLE, accountId: ACCOUNT, region: REGION, schemas: ['app'] };
   const attempt =
     (
       props: Partial<ClickPipesRdsIamAccessProps> & { engine: RdsEngine },
@@ -548,7 +551,13 @@ describe('refused combinations and bad props', () => {
 });
 
 describe('ARN parts', () => {
-  const literal = { engine: 'rds-mysql', resourceId: INSTANCE_RID, accountId: ACCOUNT, region: REGION } as const;
+  const literal = {
+    engine: 'rds-mysql',
+    resourceId: INSTANCE_RID,
+    accountId: ACCOUNT,
+    region: REGION,
+    schemas: ['app'],
+  } as const;
 
   test.each([
     ['cn-north-1', 'aws-cn'],

@@ -41,7 +41,12 @@ export function scaleConfig(stacks: number) {
         accountId,
         region,
         sources: [
-          ...RDS.map(([type, kind], i) => ({ name: `db${i}`, type, resourceId: `${kind}-R${a}X${i}` })),
+          ...RDS.map(([type, kind], i) => ({
+            name: `db${i}`,
+            type,
+            resourceId: `${kind}-R${a}X${i}`,
+            ...(type.endsWith('mysql') ? { schemas: ['app'] } : {}),
+          })),
           ...[0, 1].map((i) => ({ name: `stream${i}`, type: 'kinesis', streams: [`events-${i}`, `clicks-${i}`] })),
           ...[0, 1].map((i) => ({
             name: `bucket${i}`,

@@ -30,11 +30,18 @@ const added = (c: Config, name: string): Source => {
 const mariadb = (c: Config, engineVersion?: string, region?: string) => {
   delete src(c).dbInstanceIdentifier;
   delete src(c).networkAccess;
-  Object.assign(src(c), { type: 'rds-mariadb', pipeMode: 'cdc', schemas: ['shop'], create: engineVersion ? { engineVersion } : {} });
+  Object.assign(src(c), {
+    type: 'rds-mariadb',
+    pipeMode: 'cdc',
+    schemas: ['shop'],
+    create: engineVersion ? { engineVersion } : {},
+  });
   if (region) c.accounts[0].region = region;
 };
-const IAM_PAGE = /Supported Regions and DB engines for IAM database authentication in Amazon RDS.*Concepts\.RDS_Fea_Regions_DB-eng\.Feature\.IamDatabaseAuthentication\.html/;
-const CLICKPIPES_PG_PAGE = /ClickHouse docs, https:\/\/clickhouse\.com\/docs\/integrations\/clickpipes\/postgres\/source\/rds/;
+const IAM_PAGE =
+  /Supported Regions and DB engines for IAM database authentication in Amazon RDS.*Concepts\.RDS_Fea_Regions_DB-eng\.Feature\.IamDatabaseAuthentication\.html/;
+const CLICKPIPES_PG_PAGE =
+  /ClickHouse docs, https:\/\/clickhouse\.com\/docs\/integrations\/clickpipes\/postgres\/source\/rds/;
 const both = (a: RegExp, b: RegExp) => new RegExp(`${a.source}.*${b.source}`);
 
 /**
@@ -43,9 +50,19 @@ const both = (a: RegExp, b: RegExp) => new RegExp(`${a.source}.*${b.source}`);
  */
 export const BOUNDARY_CONFIG_ROWS: [string, (c: Config) => void][] = [
   ['MariaDB 10.11 in us-east-1 (IAM DB authentication from 10.11)', (c) => mariadb(c, '10.11')],
-  ['MariaDB 11.4 in Asia Pacific (Malaysia) (IAM DB authentication from 11.4 there)', (c) => mariadb(c, '11.4', 'ap-southeast-5')],
+  [
+    'MariaDB 11.4 in Asia Pacific (Malaysia) (IAM DB authentication from 11.4 there)',
+    (c) => mariadb(c, '11.4', 'ap-southeast-5'),
+  ],
   ['MariaDB with the default version in Asia Pacific (Taipei)', (c) => mariadb(c, undefined, 'ap-east-2')],
   ['PostgreSQL 12 (ClickPipes reads 12 and later)', (c) => (src(c).engineVersion = '12.22')],
+  [
+    'a MySQL source reading single tables',
+    (c) => {
+      delete src(c, 1).schemas;
+      src(c, 1).tables = [{ schema: 'users', name: 'accounts' }];
+    },
+  ],
   [
     'network access to a created database that is publicly accessible',
     (c) => {
@@ -428,13 +445,25 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
     'MariaDB 10.11 in Asia Pacific (Malaysia) (11.4 and later there)',
     (c) => mariadb(c, '10.11', 'ap-southeast-5'),
     'accounts[0].sources[0].create.engineVersion',
-    both(/"10\.11": AWS offers IAM database authentication with RDS for MariaDB from 11\.4 in Asia Pacific \(Malaysia\), ap-southeast-5/, IAM_PAGE),
+    both(
+      /"10\.11": AWS offers IAM database authentication with RDS for MariaDB from 11\.4 in Asia Pacific \(Malaysia\), ap-southeast-5/,
+      IAM_PAGE,
+    ),
   ],
   [
     'MariaDB in Asia Pacific (Hyderabad) (no version there)',
     (c) => mariadb(c, '11.4', 'ap-south-2'),
     'accounts[0].sources[0].create.engineVersion',
-    both(/AWS offers IAM database authentication with RDS for MariaDB in no engine version in Asia Pacific \(Hyderabad\), ap-south-2/, IAM_PAGE),
+    both(
+      /AWS offers IAM database authentication with RDS for MariaDB in no engine version in Asia Pacific \(Hyderabad\), ap-south-2/,
+      IAM_PAGE,
+    ),
+  ],
+  [
+    'a MySQL source that names nothing to read',
+    (c) => delete src(c, 1).schemas,
+    'accounts[0].sources[1].schemas',
+    /is missing; list the databases \(schemas\) or the tables ClickPipes reads: on MySQL and MariaDB the ClickPipes source guides grant SELECT on the mysql database plus each replicated database/,
   ],
   [
     'network access to a created database that is not publicly accessible',

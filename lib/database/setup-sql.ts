@@ -16,7 +16,7 @@ export interface ClickPipesGrantsProps {
   /**
    * Schemas (PostgreSQL) or databases (MySQL, MariaDB) whose tables ClickPipes reads: every
    * table, present and future. Give `schemas` or `tables`, not both.
-   * @default ["public"] on PostgreSQL; none on MySQL/MariaDB (only the `mysql` database the guides grant)
+   * @default ["public"] on PostgreSQL; required on MySQL/MariaDB (give `schemas` or `tables`)
    */
   readonly schemas?: readonly string[];
   /** Single tables ClickPipes reads, instead of whole schemas. */
@@ -179,6 +179,14 @@ export function grantsProblems(i: GrantsRuleInput): FieldProblem[] {
   };
   if (i.schemas && i.tables) {
     problems.push(['tables', 'give schemas or tables, not both: a source reads whole schemas or single tables']);
+  }
+  if (dialect === 'mysql' && i.schemas === undefined && i.tables === undefined) {
+    problems.push([
+      'schemas',
+      'is missing; list the databases (schemas) or the tables ClickPipes reads: on MySQL and MariaDB the ClickPipes source ' +
+        'guides grant SELECT on the mysql database plus each replicated database, so without them the user can read nothing ' +
+        'and the pipe replicates nothing (there is no default: a database-wide grant on *.* would read every database)',
+    ]);
   }
   if (i.schemas?.length === 0) problems.push(['schemas', 'is empty; list at least one schema, or leave it out']);
   if (i.tables?.length === 0) problems.push(['tables', 'is empty; list at least one table, or leave it out']);
