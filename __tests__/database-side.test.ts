@@ -253,7 +253,8 @@ describe('config rules of the database side', () => {
       'binlog retention of 0',
       1,
       { binlogRetentionHours: 0 },
-      'accounts[0].sources[1].binlogRetentionHours: 0 is out of range; expected a whole number of hours from 1 to 168',
+      // Aurora MySQL 3 keeps up to 2,160 hours (issue 12, Aurora User Guide); RDS for MySQL/MariaDB 168.
+      'accounts[0].sources[1].binlogRetentionHours: 0 is out of range; expected a whole number of hours from 1 to 2160',
     ],
     [
       'an unknown ClickHouse region',

@@ -406,19 +406,53 @@ describe('refused combinations and bad props', () => {
       { engine: 'aurora-postgres' as const, resourceId: CLUSTER_RID, engineVersion: '11.21' },
       /orders\.engineVersion: "11\.21": ClickPipes reads PostgreSQL 12 and later \(ClickHouse docs, https:\/\/clickhouse\.com\/docs\/integrations\/clickpipes\/postgres\/source\/rds\)/,
     ],
+    [
+      'Aurora MySQL binary logs kept over 2,160 hours',
+      {
+        engine: 'aurora-mysql' as const,
+        resourceId: CLUSTER_RID,
+        pipeMode: 'cdc' as const,
+        binlogRetentionHours: 2161,
+      },
+      /orders\.binlogRetentionHours: 2161 is out of range; expected a whole number of hours from 1 to 2160, the longest Aurora MySQL keeps binary logs \(AWS, https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/AuroraUserGuide\/mysql-stored-proc-configuring\.html\)/,
+    ],
+    [
+      'RDS for MariaDB binary logs kept over 168 hours',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, pipeMode: 'cdc' as const, binlogRetentionHours: 169 },
+      /orders\.binlogRetentionHours: 169 is out of range; expected a whole number of hours from 1 to 168, the longest RDS for MariaDB keeps/,
+    ],
   ])('refused: %s', (_name, props, message) => {
     expect(attempt(props)).toThrow(message);
-    if (props.engine === 'rds-mariadb') expect(attempt(props)).toThrow(IAM_PAGE);
+    if (props.engine === 'rds-mariadb' && !('binlogRetentionHours' in props)) expect(attempt(props)).toThrow(IAM_PAGE);
   });
 
   test.each([
-    ['MariaDB 10.11 in us-east-1', { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '10.11.9' }],
+    [
+      'MariaDB 10.11 in us-east-1',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '10.11.9' },
+    ],
     [
       'MariaDB 11.4 in Asia Pacific (Taipei)',
       { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '11.4', region: 'ap-east-2' },
     ],
-    ['MariaDB of unknown version in Asia Pacific (Taipei)', { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, region: 'ap-east-2' }],
+    [
+      'MariaDB of unknown version in Asia Pacific (Taipei)',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, region: 'ap-east-2' },
+    ],
     ['PostgreSQL 12', { engine: 'aurora-postgres' as const, resourceId: CLUSTER_RID, engineVersion: '12.22' }],
+    [
+      'Aurora MySQL binary logs kept 2,160 hours',
+      {
+        engine: 'aurora-mysql' as const,
+        resourceId: CLUSTER_RID,
+        pipeMode: 'cdc' as const,
+        binlogRetentionHours: 2160,
+      },
+    ],
+    [
+      'RDS for MariaDB binary logs kept 168 hours',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, pipeMode: 'cdc' as const, binlogRetentionHours: 168 },
+    ],
   ])('accepted at the boundary: %s', (_name, props) => {
     expect(attempt(props)).not.toThrow();
   });

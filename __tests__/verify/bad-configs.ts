@@ -63,6 +63,12 @@ export const BOUNDARY_CONFIG_ROWS: [string, (c: Config) => void][] = [
       src(c, 1).tables = [{ schema: 'users', name: 'accounts' }];
     },
   ],
+  ['Aurora MySQL binary logs kept 2,160 hours', (c) => (src(c, 1).binlogRetentionHours = 2160)],
+  [
+    'RDS for MySQL binary logs kept 168 hours',
+    (c) =>
+      Object.assign(src(c, 1), { type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP', binlogRetentionHours: 168 }),
+  ],
   [
     'network access to a created database that is publicly accessible',
     (c) => {
@@ -458,6 +464,19 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
       /AWS offers IAM database authentication with RDS for MariaDB in no engine version in Asia Pacific \(Hyderabad\), ap-south-2/,
       IAM_PAGE,
     ),
+  ],
+  [
+    'Aurora MySQL binary logs kept over 2,160 hours',
+    (c) => (src(c, 1).binlogRetentionHours = 2161),
+    'accounts[0].sources[1].binlogRetentionHours',
+    /2161 is out of range; expected a whole number of hours from 1 to 2160, the longest Aurora MySQL keeps binary logs \(AWS, https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/AuroraUserGuide\/mysql-stored-proc-configuring\.html\)/,
+  ],
+  [
+    'RDS for MySQL binary logs kept over 168 hours',
+    (c) =>
+      Object.assign(src(c, 1), { type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP', binlogRetentionHours: 169 }),
+    'accounts[0].sources[1].binlogRetentionHours',
+    /169 is out of range; expected a whole number of hours from 1 to 168, the longest RDS for MySQL keeps binary logs \(AWS, https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/UserGuide\/mysql-stored-proc-configuring\.html\)/,
   ],
   [
     'a MySQL source that names nothing to read',

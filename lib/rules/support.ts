@@ -6,6 +6,7 @@
  * the config schema and other tools (a `doctor` command) share one rule.
  */
 import data = require('../../data/rds-iam-auth-support.json');
+import binlog = require('../../data/rds-binlog-retention.json');
 import { ENGINES, RdsEngine, postgresMajor } from './engines';
 
 interface EngineSupport {
@@ -20,7 +21,9 @@ interface EngineSupport {
 /** The data file `data/rds-iam-auth-support.json`. */
 export const RDS_IAM_AUTH_SUPPORT: {
   readonly version: string;
-  readonly sources: Readonly<Record<string, { readonly title: string; readonly url: string; readonly retrieved: string }>>;
+  readonly sources: Readonly<
+    Record<string, { readonly title: string; readonly url: string; readonly retrieved: string }>
+  >;
   readonly engines: Readonly<Record<RdsEngine, EngineSupport>>;
   readonly regionNames: Readonly<Record<string, string>>;
   readonly clickpipes: { readonly postgresMinimumMajor: number };
@@ -77,7 +80,8 @@ export function iamAuthSupportProblem(engine: RdsEngine, version?: string, regio
   }
   const given = version === undefined ? undefined : majorMinorOf(version);
   if (given === undefined || !below(given, minimum)) return undefined;
-  const where = region !== undefined && RDS_IAM_AUTH_SUPPORT.engines[engine].regions?.[region] ? ` in ${regionText(region)}` : '';
+  const where =
+    region !== undefined && RDS_IAM_AUTH_SUPPORT.engines[engine].regions?.[region] ? ` in ${regionText(region)}` : '';
   return (
     `${JSON.stringify(version)}: AWS offers IAM database authentication with ${label} from ${minimum.join('.')}${where} ` +
     `(${iamAuthSupportSource(engine)}); use ${minimum.join('.')} or later`
@@ -108,4 +112,27 @@ export function sourceSupportProblems(engine: RdsEngine, version?: string, regio
   const problems = [iamAuthSupportProblem(engine, version, region)];
   if (version !== undefined) problems.push(clickPipesVersionProblem(engine, version));
   return problems.filter((p): p is string => p !== undefined);
+}
+
+/** The longest binary log retention of an engine (`binlog retention hours`), and the page that says so. */
+export function maxBinlogRetentionHours(
+  engine: RdsEngine,
+  version?: string,
+): { hours: number; source: string } | undefined {
+  const entry = (
+    binlog.maxHours as Record<
+      string,
+      { hours: number; source: string; fromAuroraVersion?: string; olderHours?: number }
+    >
+  )[engine];
+  if (!entry) return undefined;
+  const source = (binlog.sources as Record<string, { url: string }>)[entry.source].url;
+  // Aurora MySQL versions read "5.7.mysql_aurora.2.10.2": the Aurora part decides.
+  const aurora = version === undefined ? undefined : /mysql_aurora\.(\d+)\.(\d+)/.exec(version);
+  if (entry.fromAuroraVersion && entry.olderHours && aurora) {
+    const [major, minor] = entry.fromAuroraVersion.split('.').map(Number);
+    const [a, b] = [Number(aurora[1]), Number(aurora[2])];
+    if (a < major || (a === major && b < minor)) return { hours: entry.olderHours, source };
+  }
+  return { hours: entry.hours, source };
 }
