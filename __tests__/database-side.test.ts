@@ -8,6 +8,7 @@ import {
   ClickPipesInputError,
   ClickPipesRdsIamAccess,
   EXAMPLE_CONFIG,
+  cdcPrerequisites,
   clickPipesStaticIps,
   parseConfig,
   setupSqlStatements,
@@ -356,4 +357,27 @@ test('a stack without RDS sources gets no clickpipes/ folder, and loses the one 
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+});
+
+describe('CDC prerequisites (issue 12)', () => {
+  test('PostgreSQL: 12 or later, as ClickPipes reads', () => {
+    for (const engine of ['rds-postgres', 'aurora-postgres'] as const) {
+      expect(cdcPrerequisites({ engine, pipeMode: 'cdc', managed: false })).toContain(
+        'PostgreSQL 12 or later (ClickPipes reads 12 and later; rds.iam_auth_for_replication exists from 11)',
+      );
+    }
+  });
+
+  test('Aurora PostgreSQL: wal_sender_timeout left at its default, saying which guide asked for 0 and which no longer does', () => {
+    const aurora = cdcPrerequisites({ engine: 'aurora-postgres', pipeMode: 'cdc', managed: true });
+    expect(aurora).toContainEqual(
+      expect.stringMatching(
+        /^wal_sender_timeout is left at its default: an earlier ClickHouse Aurora guide set it to 0 .* the current one \(clickhouse\.com\/docs\/integrations\/clickpipes\/postgres\/source\/aurora\) no longer does/,
+      ),
+    );
+    expect(cdcPrerequisites({ engine: 'rds-postgres', pipeMode: 'cdc', managed: true }).join()).not.toMatch(
+      /wal_sender_timeout/,
+    );
+    expect(cdcPrerequisites({ engine: 'aurora-postgres', pipeMode: 'initial-load', managed: true })).toEqual([]);
+  });
 });

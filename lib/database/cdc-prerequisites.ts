@@ -28,9 +28,16 @@ export function cdcPrerequisites(i: CdcPrerequisiteInput): string[] {
   ];
   if (info.dialect === 'postgres') {
     out.push(
-      'PostgreSQL 11 or later (rds.iam_auth_for_replication; ClickPipes recommends 12 or later)',
+      'PostgreSQL 12 or later (ClickPipes reads 12 and later; rds.iam_auth_for_replication exists from 11)',
       'every table of the publication has a primary key or REPLICA IDENTITY FULL',
     );
+    if (i.engine === 'aurora-postgres') {
+      out.push(
+        'wal_sender_timeout is left at its default: an earlier ClickHouse Aurora guide set it to 0 in the DB cluster parameter ' +
+          'group, the current one (clickhouse.com/docs/integrations/clickpipes/postgres/source/aurora) no longer does; set it ' +
+          'to 0 there only if ClickPipes reports replication connections timing out',
+      );
+    }
     return out;
   }
   if (info.kind === 'instance') {

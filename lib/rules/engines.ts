@@ -55,6 +55,12 @@ const majorMinor = (version: string): string => {
   return `${m[1]}.${m[2]}`;
 };
 
+// wal_sender_timeout: the ClickHouse Aurora Postgres guide in clickhouse-docs (commit d21a0844,
+// docs/integrations/data-ingestion/clickpipes/postgres/source/aurora.md) asked for
+// wal_sender_timeout = 0 besides rds.logical_replication; the current page
+// (https://clickhouse.com/docs/integrations/clickpipes/postgres/source/aurora, read 2026-12-02)
+// asks for rds.logical_replication = 1 only. The newer page wins: not set here, and the CDC
+// prerequisites say so (lib/database/cdc-prerequisites.ts).
 const POSTGRES_CDC: readonly CdcParameter[] = [
   { name: 'rds.logical_replication', value: '1', applyMethod: 'pending-reboot' },
   { name: 'rds.iam_auth_for_replication', value: '1', applyMethod: 'immediate' },
