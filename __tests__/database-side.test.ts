@@ -360,6 +360,21 @@ test('a stack without RDS sources gets no clickpipes/ folder, and loses the one 
 });
 
 describe('CDC prerequisites (issue 12)', () => {
+  test('a database with a new parameter group: how to verify the parameters after apply, the reboot that fixes them, and why', () => {
+    const [postgres, mysql] = [
+      cdcPrerequisites({ engine: 'rds-postgres', pipeMode: 'cdc', managed: true }),
+      cdcPrerequisites({ engine: 'aurora-mysql', pipeMode: 'cdc', managed: true }),
+    ];
+    expect(postgres).toContainEqual(
+      expect.stringMatching(
+        /^verify after apply, as the master user: SHOW rds\.logical_replication; \(expect on\).*if not, reboot \(aws rds reboot-db-instance --db-instance-identifier <identifier>\): AWS advises waiting 5 minutes .*\(RDS API, CreateDBParameterGroup\)/,
+      ),
+    );
+    expect(mysql).toContainEqual(
+      expect.stringMatching(/SELECT @@binlog_format, @@binlog_row_image, @@binlog_row_metadata; \(expect ROW, FULL, FULL\)/),
+    );
+  });
+
   test('PostgreSQL: 12 or later, as ClickPipes reads', () => {
     for (const engine of ['rds-postgres', 'aurora-postgres'] as const) {
       expect(cdcPrerequisites({ engine, pipeMode: 'cdc', managed: false })).toContain(

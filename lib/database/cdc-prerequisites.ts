@@ -26,6 +26,12 @@ export function cdcPrerequisites(i: CdcPrerequisiteInput): string[] {
   const out = [
     i.managed ? `set by this stack: a ${group} with ${parameters}` : `set in the database's ${group}: ${parameters}`,
   ];
+  // Issue 12, item 8. AWS (RDS API, CreateDBParameterGroup / CreateDBClusterParameterGroup) says to
+  // wait at least 5 minutes after creating a parameter group before creating the first database
+  // that uses it, or its parameters may not take effect. The stack creates both in one apply (a
+  // fixed sleep would need the hashicorp/time provider and still prove nothing); instead the
+  // parameters are checked after apply, and a reboot applies a group that did not take.
+  out.push(verifyAfterApply(i.engine, group, i.managed));
   if (info.dialect === 'postgres') {
     out.push(
       'PostgreSQL 12 or later (ClickPipes reads 12 and later; rds.iam_auth_for_replication exists from 11)',
@@ -54,6 +60,23 @@ export function cdcPrerequisites(i: CdcPrerequisiteInput): string[] {
       : 'recommended: gtid-mode = ON and enforce_gtid_consistency = ON (takes a reboot)',
   );
   return out;
+}
+
+/** How to check, after apply, that the CDC parameters took effect, and the fix when not. */
+function verifyAfterApply(engine: RdsEngine, group: string, managed: boolean): string {
+  const info = ENGINES[engine];
+  const check =
+    info.dialect === 'postgres'
+      ? 'SHOW rds.logical_replication; (expect on) and SHOW rds.iam_auth_for_replication; (expect on)'
+      : 'SELECT @@binlog_format, @@binlog_row_image, @@binlog_row_metadata; (expect ROW, FULL, FULL)';
+  const reboot =
+    info.kind === 'cluster'
+      ? 'aws rds reboot-db-instance --db-instance-identifier <writer instance>'
+      : 'aws rds reboot-db-instance --db-instance-identifier <identifier>';
+  const why = managed
+    ? `AWS advises waiting 5 minutes between creating a ${group} and the database that uses it (RDS API, CreateDBParameterGroup), and this stack creates both in one apply`
+    : `a ${group} applies static parameters only after a reboot`;
+  return `verify after apply, as the master user: ${check}; if not, reboot (${reboot}): ${why}`;
 }
 
 /** The lowest MariaDB version with `binlog_row_metadata` (10.5.0). */
