@@ -96,8 +96,8 @@ test('the published JSON Schema is the one the config schema generates', () => {
       'binlogRetentionHours',
       'networkAccess',
     ],
-    '"kinesis"': ['name', 'type', 'streams', 'roleName', ...inherited],
-    '"s3"': ['name', 'type', 'buckets', 'prefix', 'sqsQueueArn', 'roleName', ...inherited],
+    '"kinesis"': ['name', 'type', 'streams', 'roleName', 'kmsKeyArns', ...inherited],
+    '"s3"': ['name', 'type', 'buckets', 'prefix', 'sqsQueueArn', 'kmsKeyArns', 'roleName', ...inherited],
     '"msk"': ['name', 'type', 'clusterArn', 'topics', 'consumerGroups', 'roleName', ...inherited],
   });
 });

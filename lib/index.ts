@@ -21,6 +21,7 @@ export * from './database/setup-sql';
 export * from './database/cdc-prerequisites';
 export * from './rules/static-ips';
 export * from './rules/support';
+export * from './rules/kms';
 export * from './constructs/database-lookup';
 export * from './constructs/network-access';
 export * from './app/source-files';

@@ -70,6 +70,13 @@ export const BOUNDARY_CONFIG_ROWS: [string, (c: Config) => void][] = [
       Object.assign(src(c, 1), { type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP', binlogRetentionHours: 168 }),
   ],
   [
+    'a Kinesis stream encrypted with a customer managed key',
+    (c) =>
+      (added(c, 'clickstream').kmsKeyArns = [
+        'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      ]),
+  ],
+  [
     'network access to a created database that is publicly accessible',
     (c) => {
       delete src(c).dbInstanceIdentifier;
@@ -477,6 +484,21 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
       Object.assign(src(c, 1), { type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP', binlogRetentionHours: 169 }),
     'accounts[0].sources[1].binlogRetentionHours',
     /169 is out of range; expected a whole number of hours from 1 to 168, the longest RDS for MySQL keeps binary logs \(AWS, https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/UserGuide\/mysql-stored-proc-configuring\.html\)/,
+  ],
+  [
+    'a KMS alias ARN for kms:Decrypt',
+    (c) => (added(c, 'landing').kmsKeyArns = ['arn:aws:kms:us-east-1:123456789012:alias/landing']),
+    'accounts[0].sources[2].kmsKeyArns[0]',
+    /"arn:aws:kms:us-east-1:123456789012:alias\/landing" is not a KMS key ARN; expected "arn:aws:kms:REGION:ACCOUNT:key\/KEY_ID" \(an alias ARN in a policy does not grant use of its key/,
+  ],
+  [
+    'a KMS key of another partition',
+    (c) =>
+      (added(c, 'clickstream').kmsKeyArns = [
+        'arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      ]),
+    'accounts[0].sources[2].kmsKeyArns[0]',
+    /partition/,
   ],
   [
     'a MySQL source that names nothing to read',

@@ -88,6 +88,7 @@ export const MATRIX_CONFIG: RawConfig = {
           type: 'kinesis',
           streams: ['events', 'arn:aws:kinesis:eu-west-1:345678901234:stream/audit'],
           roleName: 'ClickHouseAccessRole-events-reader',
+          kmsKeyArns: ['arn:aws:kms:eu-west-1:345678901234:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
         },
         { name: 'raw', type: 's3', buckets: ['acme-raw', 'acme-raw-archive'] },
         {
@@ -96,6 +97,7 @@ export const MATRIX_CONFIG: RawConfig = {
           buckets: ['acme-ingest'],
           prefix: 'clickpipes/',
           sqsQueueArn: 'arn:aws:sqs:eu-west-1:345678901234:ingest-events',
+          kmsKeyArns: ['arn:aws:kms:eu-west-1:345678901234:key/mrk-1234abcd12ab34cd56ef1234567890ab'],
         },
         {
           name: 'kafka',
@@ -117,7 +119,13 @@ export const GOV_CONFIG: RawConfig = {
       accountId: '123456789012',
       region: 'us-gov-west-1',
       sources: [
-        { name: 'orders', type: 'rds-mysql', resourceId: resourceIdOf('rds-mysql', 2), pipeMode: 'cdc', ...readsOf('rds-mysql') },
+        {
+          name: 'orders',
+          type: 'rds-mysql',
+          resourceId: resourceIdOf('rds-mysql', 2),
+          pipeMode: 'cdc',
+          ...readsOf('rds-mysql'),
+        },
       ],
     },
   ],
@@ -154,7 +162,12 @@ export const LITERAL_CONFIG: RawConfig = {
           dbUser: 'cp_reader',
           ...readsOf(engine),
         })),
-        { name: 'clicks', type: 'kinesis', streams: ['clicks'] },
+        {
+          name: 'clicks',
+          type: 'kinesis',
+          streams: ['clicks'],
+          kmsKeyArns: ['arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+        },
         { name: 'landing', type: 's3', buckets: ['acme-landing'], prefix: 'in/' },
         {
           name: 'orders-kafka',

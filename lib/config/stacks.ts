@@ -195,6 +195,12 @@ function partitionedArns(source: SourceConfig): [field: ConfigPath, arn: string,
   if (source.type === 's3')
     add(['sqsQueueArn'], source.sqsQueueArn, source.sqsQueueArn ? parseSqsQueueArn(source.sqsQueueArn) : undefined);
   if (source.type === 'msk') add(['clusterArn'], source.clusterArn, parseMskClusterArn(source.clusterArn));
+  if (source.type === 'kinesis' || source.type === 's3') {
+    (source.kmsKeyArns ?? []).forEach((arn, n) => {
+      const m = /^arn:(aws|aws-cn|aws-us-gov):kms:/.exec(arn);
+      add(['kmsKeyArns', n], arn, m ? { partition: m[1] as AwsPartition } : undefined);
+    });
+  }
   return found;
 }
 

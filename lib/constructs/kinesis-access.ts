@@ -3,6 +3,7 @@ import { TerraformStack, Token } from 'cdktf';
 import type { KinesisStream } from '@cdktf/provider-aws/lib/kinesis-stream';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literalPartition } from './clickpipes-access-role';
 import { FieldProblem } from '../errors';
+import { kmsDecryptStatement, kmsKeyArnsProblems } from '../rules/kms';
 import {
   AwsPartition,
   arnPartitionProblem,
@@ -51,6 +52,13 @@ export interface ClickPipesKinesisAccessProps extends ClickPipesAccessRoleProps 
    * @default `ClickHouseAccessRole-<construct id>`
    */
   readonly roleName?: string;
+  /**
+   * Customer managed KMS keys the streams are encrypted with: the role may `kms:Decrypt` with
+   * exactly these keys (consumers of a stream encrypted with a customer managed key need it).
+   * Key ARNs, not aliases.
+   * @default none (streams unencrypted, or encrypted with the AWS managed key aws/kinesis)
+   */
+  readonly kmsKeyArns?: readonly string[];
 }
 
 /** What {@link kinesisAccessProblems} checks, as plain values. */
@@ -60,6 +68,8 @@ export interface KinesisAccessRuleInput {
   readonly streams: readonly string[];
   /** The partition of the role, when known. */
   readonly partition?: AwsPartition;
+  /** Customer managed KMS keys of the streams. */
+  readonly kmsKeyArns?: readonly string[];
 }
 
 /**
@@ -82,6 +92,7 @@ export function kinesisAccessProblems(i: KinesisAccessRuleInput): FieldProblem[]
     if (p) problems.push([field, p]);
   });
   problems.push(...repeatedItemProblems(i.streams, 'streams', 'stream'));
+  problems.push(...kmsKeyArnsProblems(i.kmsKeyArns, i.partition));
   return problems;
 }
 
@@ -115,6 +126,7 @@ export class ClickPipesKinesisAccess extends ClickPipesAccessRole {
       roleName: props.roleName ?? defaultRoleName(id),
       streams: props.streams.map((s) => (typeof s === 'string' ? s : s.arn)),
       partition: literalPartition(props),
+      kmsKeyArns: props.kmsKeyArns,
     });
     props.streams.forEach((s, n) => {
       if (typeof s !== 'string' && TerraformStack.of(s) !== stack) {
@@ -146,6 +158,7 @@ export class ClickPipesKinesisAccess extends ClickPipesAccessRole {
         resources: this.streamArns.map((arn) => `${arn}/consumer/*`),
       },
       { sid: 'ListStreams', effect: 'Allow', actions: ['kinesis:ListStreams'], resources: ['*'] },
+      ...(props.kmsKeyArns?.length ? [kmsDecryptStatement(props.kmsKeyArns)] : []),
     ]);
   }
 }

@@ -5,6 +5,7 @@ import type { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literalPartition } from './clickpipes-access-role';
 import { FieldProblem } from '../errors';
+import { kmsDecryptStatement, kmsKeyArnsProblems } from '../rules/kms';
 import {
   AwsPartition,
   arnPartitionProblem,
@@ -66,6 +67,12 @@ export interface ClickPipesS3AccessProps extends ClickPipesAccessRoleProps {
    * @default no queue
    */
   readonly sqsQueueArn?: string | SqsQueue;
+  /**
+   * Customer managed KMS keys the objects are encrypted with (SSE-KMS): the role may
+   * `kms:Decrypt` with exactly these keys. Key ARNs, not aliases.
+   * @default none (objects unencrypted, SSE-S3, or the AWS managed key aws/s3)
+   */
+  readonly kmsKeyArns?: readonly string[];
 }
 
 /** What {@link s3AccessProblems} checks, as plain values. */
@@ -76,6 +83,7 @@ export interface S3AccessRuleInput {
   readonly sqsQueueArn?: string;
   /** The partition of the role, when known. */
   readonly partition?: AwsPartition;
+  readonly kmsKeyArns?: readonly string[];
 }
 
 /** The rules of an S3 source, shared by the construct and the config schema. */
@@ -98,6 +106,7 @@ export function s3AccessProblems(i: S3AccessRuleInput): FieldProblem[] {
       (queue && i.partition && arnPartitionProblem(i.sqsQueueArn, queue.partition, i.partition));
     if (p) problems.push(['sqsQueueArn', p]);
   }
+  problems.push(...kmsKeyArnsProblems(i.kmsKeyArns, i.partition));
   return problems;
 }
 
@@ -135,6 +144,7 @@ export class ClickPipesS3Access extends ClickPipesAccessRole {
       prefix: props.prefix,
       sqsQueueArn: queueArn,
       partition: literalPartition(props),
+      kmsKeyArns: props.kmsKeyArns,
     });
     super(scope, id, props, { trustActions: ['sts:AssumeRole'], what: `the S3 buckets of source ${id}` }, problems);
 
@@ -150,6 +160,7 @@ export class ClickPipesS3Access extends ClickPipesAccessRole {
         { sid: 'ListQueues', effect: 'Allow', actions: ['sqs:ListQueues'], resources: ['*'] },
       );
     }
+    if (props.kmsKeyArns?.length) statements.push(kmsDecryptStatement(props.kmsKeyArns));
     this.addInlinePolicy('s3_read', 's3-read', statements);
   }
 }
