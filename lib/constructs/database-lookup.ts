@@ -14,7 +14,12 @@ import { Construct } from 'constructs';
 import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance';
 import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster';
 import { ENGINES, PipeMode, RdsEngine } from '../rules/engines';
-import { CLICKPIPES_MIN_POSTGRES, RDS_IAM_AUTH_SUPPORT, iamAuthMinimumVersion, iamAuthSupportSource } from '../rules/support';
+import {
+  CLICKPIPES_MIN_POSTGRES,
+  RDS_IAM_AUTH_SUPPORT,
+  iamAuthMinimumVersion,
+  iamAuthSupportSource,
+} from '../rules/support';
 
 /** One postcondition: an HCL expression on `self` and its message (no double quotes, no `${`). */
 export interface LookupCondition {
@@ -100,7 +105,8 @@ export function lookupConditions(r: LookupRules): LookupCondition[] {
     }
   } else if (r.pipeMode === 'cdc') {
     const need: [number, number] = r.engine === 'rds-mariadb' ? [10, 5] : [8, 0];
-    if (Array.isArray(minimum) && !(minimum[0] < need[0] || (minimum[0] === need[0] && minimum[1] < need[1]))) return out;
+    if (Array.isArray(minimum) && !(minimum[0] < need[0] || (minimum[0] === need[0] && minimum[1] < need[1])))
+      return out;
     out.push({
       condition: atLeast(need),
       errorMessage:
@@ -132,12 +138,13 @@ function hclLifecycle(conditions: readonly LookupCondition[]) {
   };
 }
 
-const jsonLifecycle = (conditions: readonly LookupCondition[]) => ({
+/** The `lifecycle` meta-argument with these postconditions (JSON output). */
+export const jsonLifecycle = (conditions: readonly LookupCondition[]) => ({
   postcondition: conditions.map((c) => ({ condition: `\${${c.condition}}`, errorMessage: c.errorMessage })),
 });
 
 /** Replaces the `lifecycle` of a data source's HCL with blocks. */
-function withHclLifecycle(
+export function withHclLifecycle(
   hcl: { data: Record<string, Record<string, Record<string, unknown>>> },
   type: string,
   id: string,
@@ -159,7 +166,12 @@ export class CheckedDbInstanceLookup extends DataAwsDbInstance {
   }
 
   public toHclTerraform(): { data: Record<string, Record<string, Record<string, unknown>>> } {
-    return withHclLifecycle(super.toHclTerraform() as never, this.terraformResourceType, this.friendlyUniqueId, this.conditions);
+    return withHclLifecycle(
+      super.toHclTerraform() as never,
+      this.terraformResourceType,
+      this.friendlyUniqueId,
+      this.conditions,
+    );
   }
 }
 
@@ -175,6 +187,11 @@ export class CheckedRdsClusterLookup extends DataAwsRdsCluster {
   }
 
   public toHclTerraform(): { data: Record<string, Record<string, Record<string, unknown>>> } {
-    return withHclLifecycle(super.toHclTerraform() as never, this.terraformResourceType, this.friendlyUniqueId, this.conditions);
+    return withHclLifecycle(
+      super.toHclTerraform() as never,
+      this.terraformResourceType,
+      this.friendlyUniqueId,
+      this.conditions,
+    );
   }
 }
