@@ -99,24 +99,28 @@ describe('the default app', () => {
     ]);
     expect(Object.keys(prod.output).sort()).toEqual([
       'catalog_cdc_prerequisites',
+      'catalog_database_prerequisites',
       'catalog_db_user_sql',
       'catalog_role_arn',
       'catalog_setup_sql',
       'clickstream_role_arn',
       'kafka_role_arn',
       'landing_role_arn',
+      'orders_database_prerequisites',
       'orders_db_address',
       'orders_db_port',
       'orders_db_user_sql',
       'orders_role_arn',
       'orders_setup_sql',
       'payments_cdc_prerequisites',
+      'payments_database_prerequisites',
       'payments_db_address',
       'payments_db_port',
       'payments_db_user_sql',
       'payments_role_arn',
       'payments_setup_sql',
       'users_cdc_prerequisites',
+      'users_database_prerequisites',
       'users_db_user_sql',
       'users_role_arn',
       'users_setup_sql',
@@ -168,7 +172,7 @@ describe('where the config comes from', () => {
         name: 'solo',
         accountId: '123456789012',
         region: 'eu-west-1',
-        sources: [{ name: 'orders', type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP' }],
+        sources: [{ name: 'orders', type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP', schemas: ['orders'] }],
       },
     ],
   };
@@ -350,7 +354,15 @@ describe('databases the stack creates (config "create")', () => {
   const config = (source: Record<string, unknown>): ClickPipesConfig =>
     ({
       clickHouseIamRoleArn: EXAMPLE_CONFIG.clickHouseIamRoleArn,
-      accounts: [{ name: 'a', accountId: '123456789012', region: 'us-east-1', sources: [source] }],
+      accounts: [
+        {
+          name: 'a',
+          accountId: '123456789012',
+          region: 'us-east-1',
+          // MySQL and MariaDB sources name what they read (issue 12).
+          sources: [{ ...(String(source.type).endsWith('postgres') ? {} : { schemas: ['app'] }), ...source }],
+        },
+      ],
     }) as ClickPipesConfig;
 
   test('an RDS PostgreSQL instance for CDC: IAM auth, managed master password, encrypted, private, with the replication parameters', () => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { schemaText } from '../scripts/write-schema';
 import { inputProblems } from './helpers';
-import { BAD_CONFIG_ROWS, Config, src, valid } from './verify/bad-configs';
+import { BAD_CONFIG_ROWS, BOUNDARY_CONFIG_ROWS, Config, src, valid } from './verify/bad-configs';
 
 function problemsOf(mutate: (c: Config) => void): string[] {
   const config = valid() as Config;
@@ -36,6 +36,10 @@ test.each(BAD_CONFIG_ROWS)('bad input: %s', (_what, mutate, where, expected) => 
   const line = problems.find((p) => p.startsWith(`clickpipes.config.json: ${where}: `));
   if (!line) throw new Error(`no problem reported at ${where}; got:\n${problems.join('\n')}`);
   expect(line).toMatch(expected);
+});
+
+test.each(BOUNDARY_CONFIG_ROWS)('accepted at the boundary: %s', (_what, mutate) => {
+  expect(problemsOf(mutate)).toEqual([]);
 });
 
 test('every problem of a config is reported at once, each with its path', () => {
@@ -92,8 +96,8 @@ test('the published JSON Schema is the one the config schema generates', () => {
       'binlogRetentionHours',
       'networkAccess',
     ],
-    '"kinesis"': ['name', 'type', 'streams', 'roleName', ...inherited],
-    '"s3"': ['name', 'type', 'buckets', 'prefix', 'sqsQueueArn', 'roleName', ...inherited],
+    '"kinesis"': ['name', 'type', 'streams', 'roleName', 'kmsKeyArns', ...inherited],
+    '"s3"': ['name', 'type', 'buckets', 'prefix', 'sqsQueueArn', 'kmsKeyArns', 'roleName', ...inherited],
     '"msk"': ['name', 'type', 'clusterArn', 'topics', 'consumerGroups', 'roleName', ...inherited],
   });
 });

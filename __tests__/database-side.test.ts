@@ -8,6 +8,7 @@ import {
   ClickPipesInputError,
   ClickPipesRdsIamAccess,
   EXAMPLE_CONFIG,
+  cdcPrerequisites,
   clickPipesStaticIps,
   parseConfig,
   setupSqlStatements,
@@ -107,11 +108,14 @@ describe('network access', () => {
         instanceClass: 'db.t4g.micro',
         allocatedStorage: 20,
         vpcSecurityGroupIds: ['sg-00000000000000001'],
+        // ClickPipes' static IPs are public: network access needs a publicly accessible database (issue 12).
+        publiclyAccessible: true,
       });
       new ClickPipesRdsIamAccess(scope, 'events', {
         clickHouseIamRoleArn: CLICKHOUSE_ROLE,
         engine: 'rds-mariadb',
         instance: db,
+        schemas: ['events'],
         networkAccess: { clickHouseRegion: 'ap-south-1', serviceCreatedOn: '2024-01-01' },
       });
     });
@@ -130,6 +134,7 @@ describe('network access', () => {
         clickHouseIamRoleArn: CLICKHOUSE_ROLE,
         engine: 'rds-mysql',
         resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        schemas: ['catalog'],
         networkAccess: { clickHouseRegion: 'eu-central-1', securityGroupIds: ['sg-0123456789abcdef0'] },
       });
     });
@@ -156,6 +161,7 @@ describe('outputs', () => {
           clickHouseIamRoleArn: CLICKHOUSE_ROLE,
           engine: 'rds-mysql',
           resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+          schemas: ['catalog'],
         });
       }),
     ) as { output: Record<string, { value: unknown }> };
@@ -195,6 +201,12 @@ describe('config rules of the database side', () => {
       'accounts[0].sources[0].tables: give schemas or tables, not both',
     ],
     ['an empty schema list', 0, { schemas: [] }, 'accounts[0].sources[0].schemas: is empty; list at least one schema'],
+    [
+      'a MySQL source that names nothing to read (issue 12)',
+      1,
+      { schemas: undefined },
+      'accounts[0].sources[1].schemas: is missing; list the databases (schemas) or the tables ClickPipes reads',
+    ],
     ['a schema listed twice', 0, { schemas: ['a', 'a'] }, 'accounts[0].sources[0].schemas[1]: "a" is listed twice'],
     [
       'a PostgreSQL name over 63 bytes',
@@ -242,7 +254,8 @@ describe('config rules of the database side', () => {
       'binlog retention of 0',
       1,
       { binlogRetentionHours: 0 },
-      'accounts[0].sources[1].binlogRetentionHours: 0 is out of range; expected a whole number of hours from 1 to 168',
+      // Aurora MySQL 3 keeps up to 2,160 hours (issue 12, Aurora User Guide); RDS for MySQL/MariaDB 168.
+      'accounts[0].sources[1].binlogRetentionHours: 0 is out of range; expected a whole number of hours from 1 to 2160',
     ],
     [
       'an unknown ClickHouse region',
@@ -305,16 +318,21 @@ describe('config rules of the database side', () => {
       throw new Error(`expected "${expected}" among:\n${problems.join('\n')}`);
   });
 
-  test('MariaDB CDC needs 10.5; 10.5 and MySQL 8.0 pass', () => {
+  test('MariaDB CDC needs 10.5; IAM DB authentication needs 10.11 (issue 12: AWS page); 10.11 and MySQL 8.0 pass', () => {
     const mariadb = (engineVersion: string) =>
       problemsOf(
         { type: 'rds-mariadb', resourceId: undefined, pipeMode: 'cdc', dbUser: undefined, create: { engineVersion } },
         1,
       );
+    const iam = (v: string) =>
+      `c.json: accounts[0].sources[1].create.engineVersion: "${v}": AWS offers IAM database authentication with RDS for MariaDB from 10.11 (AWS, "Supported Regions and DB engines for IAM database authentication in Amazon RDS (Amazon RDS User Guide)", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.RDS_Fea_Regions_DB-eng.Feature.IamDatabaseAuthentication.html (as of 2026-12-02)); use 10.11 or later`;
     expect(mariadb('10.4')).toEqual([
+      iam('10.4'),
       'c.json: accounts[0].sources[1].pipeMode: "cdc" needs binlog_row_metadata = FULL, which exists from MariaDB 10.5, but the engine version is "10.4"; upgrade the database, or use "initial-load"',
     ]);
-    expect(mariadb('10.5')).toEqual([]);
+    // 10.5 has binlog_row_metadata, but no IAM DB authentication in any Region.
+    expect(mariadb('10.5')).toEqual([iam('10.5')]);
+    expect(mariadb('10.11')).toEqual([]);
     expect(problemsOf({ type: 'rds-mysql', resourceId: undefined, create: { engineVersion: '8.0' } }, 1)).toEqual([]);
   });
 });
@@ -339,4 +357,42 @@ test('a stack without RDS sources gets no clickpipes/ folder, and loses the one 
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+});
+
+describe('CDC prerequisites (issue 12)', () => {
+  test('a database with a new parameter group: how to verify the parameters after apply, the reboot that fixes them, and why', () => {
+    const [postgres, mysql] = [
+      cdcPrerequisites({ engine: 'rds-postgres', pipeMode: 'cdc', managed: true }),
+      cdcPrerequisites({ engine: 'aurora-mysql', pipeMode: 'cdc', managed: true }),
+    ];
+    expect(postgres).toContainEqual(
+      expect.stringMatching(
+        /^verify after apply, as the master user: SHOW rds\.logical_replication; \(expect on\).*if not, reboot \(aws rds reboot-db-instance --db-instance-identifier <identifier>\): AWS advises waiting 5 minutes .*\(RDS API, CreateDBParameterGroup\)/,
+      ),
+    );
+    expect(mysql).toContainEqual(
+      expect.stringMatching(/SELECT @@binlog_format, @@binlog_row_image, @@binlog_row_metadata; \(expect ROW, FULL, FULL\)/),
+    );
+  });
+
+  test('PostgreSQL: 12 or later, as ClickPipes reads', () => {
+    for (const engine of ['rds-postgres', 'aurora-postgres'] as const) {
+      expect(cdcPrerequisites({ engine, pipeMode: 'cdc', managed: false })).toContain(
+        'PostgreSQL 12 or later (ClickPipes reads 12 and later; rds.iam_auth_for_replication exists from 11)',
+      );
+    }
+  });
+
+  test('Aurora PostgreSQL: wal_sender_timeout left at its default, saying which guide asked for 0 and which no longer does', () => {
+    const aurora = cdcPrerequisites({ engine: 'aurora-postgres', pipeMode: 'cdc', managed: true });
+    expect(aurora).toContainEqual(
+      expect.stringMatching(
+        /^wal_sender_timeout is left at its default: an earlier ClickHouse Aurora guide set it to 0 .* the current one \(clickhouse\.com\/docs\/integrations\/clickpipes\/postgres\/source\/aurora\) no longer does/,
+      ),
+    );
+    expect(cdcPrerequisites({ engine: 'rds-postgres', pipeMode: 'cdc', managed: true }).join()).not.toMatch(
+      /wal_sender_timeout/,
+    );
+    expect(cdcPrerequisites({ engine: 'aurora-postgres', pipeMode: 'initial-load', managed: true })).toEqual([]);
+  });
 });

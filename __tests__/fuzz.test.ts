@@ -65,6 +65,8 @@ const rdsSource = fc
     // The user name rules: the engine's length, no "pg_" on PostgreSQL, no "rds" anywhere.
     if (s.dbUser && s.dbUser.length <= (postgres ? 63 : 32) && !/^(pg_|rds)/i.test(s.dbUser)) out.dbUser = s.dbUser;
     if (s.roleName) out.roleName = s.roleName;
+    // MySQL and MariaDB sources name what they read (issue 12).
+    if (!postgres) out.schemas = ['app'];
     return out as Source;
   });
 

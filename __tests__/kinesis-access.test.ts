@@ -124,6 +124,16 @@ test.each<[string, Partial<ClickPipesKinesisAccessProps>, RegExp]>([
     /clicks\.streams\[2\]: "clicks" is already streams\[0\]; list each stream once/,
   ],
   [
+    'a KMS alias ARN for kms:Decrypt (issue 12)',
+    { kmsKeyArns: ['arn:aws:kms:us-east-1:123456789012:alias/clicks'] },
+    /clicks\.kmsKeyArns\[0\]: "arn:aws:kms:us-east-1:123456789012:alias\/clicks" is not a KMS key ARN; expected "arn:aws:kms:REGION:ACCOUNT:key\/KEY_ID"/,
+  ],
+  [
+    'an empty KMS key list',
+    { kmsKeyArns: [] },
+    /clicks\.kmsKeyArns: is empty; list at least one KMS key ARN, or leave it out/,
+  ],
+  [
     'a stream ARN in another partition',
     { streams: ['arn:aws-cn:kinesis:cn-north-1:123456789012:stream/s'] },
     /clicks\.streams\[0\]: .* is in partition aws-cn, but the role is in partition aws/,
@@ -143,5 +153,19 @@ test('refuses a KinesisStream of another stack', () => {
     () => new ClickPipesKinesisAccess(stack, 'clicks', { clickHouseIamRoleArn: CLICKHOUSE_ROLE, streams: [stream] }),
   ).toThrow(
     /access\/clicks\.streams\[0\]: the KinesisStream streams\/events is in another stack than access: give its ARN as a string/,
+  );
+});
+
+test('kms:Decrypt with exactly the customer managed keys given, and no KMS statement without them (issue 12)', () => {
+  const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const statements = statementsOf(synthClicks({ kmsKeyArns: [key] }), 'kinesis_read');
+  expect(statements).toContainEqual({
+    sid: 'DecryptWithKeys',
+    effect: 'Allow',
+    actions: ['kms:Decrypt'],
+    resources: [key],
+  });
+  expect(statementsOf(synthClicks({}), 'kinesis_read').flatMap((s) => s.actions as string[])).not.toContain(
+    'kms:Decrypt',
   );
 });

@@ -1,5 +1,5 @@
 import { parse as parseHcl } from '@cdktf/hcl2json';
-import { App, Testing } from 'cdktf';
+import { App, TerraformStack, Testing } from 'cdktf';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -56,9 +56,15 @@ const org = (): Json => ({
       clickHouseService: { id: SERVICE },
       dbUser: 'cp_analytics',
       sources: [
-        { name: 'events', type: 'rds-mysql', resourceId: 'db-DEF' },
+        { name: 'events', type: 'rds-mysql', resourceId: 'db-DEF', schemas: ['events'] },
         { name: 'metrics', type: 'rds-postgres', resourceId: 'db-GHI', dbUser: 'cp_metrics' },
-        { name: 'legacy', type: 'rds-mysql', resourceId: 'db-JKL', clickHouseIamRoleArn: OTHER_ARN },
+        {
+          name: 'legacy',
+          type: 'rds-mysql',
+          resourceId: 'db-JKL',
+          clickHouseIamRoleArn: OTHER_ARN,
+          schemas: ['legacy'],
+        },
       ],
     },
   ],
@@ -155,6 +161,27 @@ describe('stacks of an organization', () => {
     );
     expect(synth.provider.clickhouse).toEqual([{ organization_id: 'org-1', alias: 'eu' }]);
     expect(synth.data.clickhouse_service.svc).toMatchObject({ id: SERVICE, provider: 'clickhouse.eu' });
+  });
+
+  test('a service that is not on AWS stops the plan: postcondition on cloud_provider, a block in HCL (issue 12)', () => {
+    let hcl = '';
+    const synth = JSON.parse(
+      synthStack((scope) => {
+        new DataClickHouseService(scope, 'svc', { id: SERVICE });
+        hcl = Testing.synthHcl(scope as TerraformStack);
+      }),
+    );
+    expect(synth.data.clickhouse_service.svc.lifecycle.postcondition).toEqual([
+      {
+        condition: '${self.cloud_provider == "aws"}',
+        error_message: expect.stringMatching(
+          new RegExp(
+            `^ClickHouse service ${SERVICE} runs on \\$\\{self\\.cloud_provider\\}; ClickPipes role-based access to AWS .* needs a ClickHouse Cloud service on AWS`,
+          ),
+        ),
+      },
+    ]);
+    expect(hcl).toMatch(/lifecycle \{\npostcondition \{\ncondition = self\.cloud_provider == "aws"\n/);
   });
 });
 

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { TerraformStack, Testing } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -110,6 +112,8 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
   const info = ENGINES[engine];
   const extra: Partial<ClickPipesRdsIamAccessProps> = {
     pipeMode: mode,
+    // MySQL and MariaDB sources say what they read (issue 12).
+    ...(info.dialect === 'mysql' ? { schemas: ['app'] } : {}),
     ...(needsReplicationStatement(engine, form, mode) ? { iamAuthForReplication: true } : {}),
   };
 
@@ -201,7 +205,55 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
     );
   }
 
+  test(
+    form === 'same-stack'
+      ? 'no database prerequisites output: the stack turns IAM authentication on'
+      : 'outputs the first step of the guide: turn IAM database authentication on, with the command',
+    () => {
+      const outputs = blocks(synthAccess(engine, form, extra), 'output');
+      const prerequisites = outputs.filter((o) => String(o.description).startsWith('What the existing database needs'));
+      if (form === 'same-stack') return expect(prerequisites).toEqual([]);
+      const id = form === 'identifier' ? 'orders-prod' : '<identifier>';
+      const command =
+        info.kind === 'instance'
+          ? `aws rds modify-db-instance --db-instance-identifier ${id} --enable-iam-database-authentication --apply-immediately`
+          : `aws rds modify-db-cluster --db-cluster-identifier ${id} --enable-iam-database-authentication --apply-immediately`;
+      expect(prerequisites).toEqual([expect.objectContaining({ value: expect.stringContaining(command) })]);
+    },
+  );
+
   if (form === 'identifier') {
+    test('checks the looked-up database at plan time: postconditions in JSON, postcondition blocks in HCL', () => {
+      const synth = synthAccess(engine, form, extra);
+      const [lookup] = blocks(synth, 'data', info.kind === 'instance' ? 'aws_db_instance' : 'aws_rds_cluster');
+      const conditions = (lookup.lifecycle as { postcondition: { condition: string; error_message: string }[] })
+        .postcondition;
+      expect(conditions[0]).toEqual({
+        condition: `\${self.engine == "${info.terraformEngine}"}`,
+        error_message: expect.stringMatching(/^ClickPipes source orders: .* orders-prod has engine \$\{self\.engine\}/),
+      });
+      expect(conditions.some((c) => c.condition.includes('iam_database_authentication_enabled'))).toBe(
+        info.kind === 'cluster',
+      );
+      expect(conditions.some((c) => c.condition.includes('>= 12'))).toBe(info.dialect === 'postgres');
+      let hcl = '';
+      Testing.synthScope((scope) => {
+        new AwsProvider(scope, 'aws', { region: REGION });
+        new ClickPipesRdsIamAccess(scope, 'orders', {
+          clickHouseIamRoleArn: CLICKHOUSE_ROLE,
+          engine,
+          accountId: ACCOUNT,
+          region: REGION,
+          ...databaseProps(scope, engine, form),
+          ...extra,
+        });
+        hcl = Testing.synthHcl(scope as TerraformStack);
+      });
+      expect(hcl).not.toMatch(/postcondition\s*=/);
+      expect(hcl.match(/^postcondition \{$/gm)).toHaveLength(conditions.length);
+      expect(hcl).toContain(`condition = self.engine == "${info.terraformEngine}"`);
+    });
+
     test('looks the database up by its identifier', () => {
       const synth = synthAccess(engine, form, extra);
       if (info.kind === 'instance') {
@@ -214,7 +266,8 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
 });
 
 describe('refused combinations and bad props', () => {
-  const base = { clickHouseIamRoleArn: CLICKHOUSE_ROLE, accountId: ACCOUNT, region: REGION };
+  // schemas: MySQL and MariaDB sources name what they read (issue 12); PostgreSQL takes them too.
+  const base = { clickHouseIamRoleArn: CLICKHOUSE_ROLE, accountId: ACCOUNT, region: REGION, schemas: ['app'] };
   const attempt =
     (
       props: Partial<ClickPipesRdsIamAccessProps> & { engine: RdsEngine },
@@ -330,6 +383,80 @@ describe('refused combinations and bad props', () => {
     expect(attempt(props)).toThrow(message);
   });
 
+  // Issue 12: what AWS offers IAM DB authentication for (data/rds-iam-auth-support.json) and what ClickPipes reads.
+  const IAM_PAGE = 'Concepts.RDS_Fea_Regions_DB-eng.Feature.IamDatabaseAuthentication.html';
+  test.each([
+    [
+      'MariaDB 10.6, which has no IAM DB authentication in any Region',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '10.6.14' },
+      /orders\.engineVersion: "10\.6\.14": AWS offers IAM database authentication with RDS for MariaDB from 10\.11 \(AWS, "Supported Regions and DB engines for IAM database authentication in Amazon RDS/,
+    ],
+    [
+      'MariaDB 10.11 in Asia Pacific (Taipei), which offers 11.4 and later',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '10.11', region: 'ap-east-2' },
+      /orders\.engineVersion: "10\.11": AWS offers IAM database authentication with RDS for MariaDB from 11\.4 in Asia Pacific \(Taipei\), ap-east-2/,
+    ],
+    [
+      'MariaDB in Asia Pacific (Melbourne), which offers no version',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, region: 'ap-southeast-4' },
+      /orders\.region: AWS offers IAM database authentication with RDS for MariaDB in no engine version in Asia Pacific \(Melbourne\), ap-southeast-4/,
+    ],
+    [
+      'PostgreSQL 11, below what ClickPipes reads',
+      { engine: 'aurora-postgres' as const, resourceId: CLUSTER_RID, engineVersion: '11.21' },
+      /orders\.engineVersion: "11\.21": ClickPipes reads PostgreSQL 12 and later \(ClickHouse docs, https:\/\/clickhouse\.com\/docs\/integrations\/clickpipes\/postgres\/source\/rds\)/,
+    ],
+    [
+      'Aurora MySQL binary logs kept over 2,160 hours',
+      {
+        engine: 'aurora-mysql' as const,
+        resourceId: CLUSTER_RID,
+        pipeMode: 'cdc' as const,
+        binlogRetentionHours: 2161,
+      },
+      /orders\.binlogRetentionHours: 2161 is out of range; expected a whole number of hours from 1 to 2160, the longest Aurora MySQL keeps binary logs \(AWS, https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/AuroraUserGuide\/mysql-stored-proc-configuring\.html\)/,
+    ],
+    [
+      'RDS for MariaDB binary logs kept over 168 hours',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, pipeMode: 'cdc' as const, binlogRetentionHours: 169 },
+      /orders\.binlogRetentionHours: 169 is out of range; expected a whole number of hours from 1 to 168, the longest RDS for MariaDB keeps/,
+    ],
+  ])('refused: %s', (_name, props, message) => {
+    expect(attempt(props)).toThrow(message);
+    if (props.engine === 'rds-mariadb' && !('binlogRetentionHours' in props)) expect(attempt(props)).toThrow(IAM_PAGE);
+  });
+
+  test.each([
+    [
+      'MariaDB 10.11 in us-east-1',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '10.11.9' },
+    ],
+    [
+      'MariaDB 11.4 in Asia Pacific (Taipei)',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, engineVersion: '11.4', region: 'ap-east-2' },
+    ],
+    [
+      'MariaDB of unknown version in Asia Pacific (Taipei)',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, region: 'ap-east-2' },
+    ],
+    ['PostgreSQL 12', { engine: 'aurora-postgres' as const, resourceId: CLUSTER_RID, engineVersion: '12.22' }],
+    [
+      'Aurora MySQL binary logs kept 2,160 hours',
+      {
+        engine: 'aurora-mysql' as const,
+        resourceId: CLUSTER_RID,
+        pipeMode: 'cdc' as const,
+        binlogRetentionHours: 2160,
+      },
+    ],
+    [
+      'RDS for MariaDB binary logs kept 168 hours',
+      { engine: 'rds-mariadb' as const, resourceId: INSTANCE_RID, pipeMode: 'cdc' as const, binlogRetentionHours: 168 },
+    ],
+  ])('accepted at the boundary: %s', (_name, props) => {
+    expect(attempt(props)).not.toThrow();
+  });
+
   // A database of the same stack that the construct must refuse: [what, source type, pipe mode, database, message].
   const instance = (config: Partial<DbInstanceConfig>) => (scope: Construct) => ({
     instance: new DbInstance(scope, 'db', { engine: 'postgres', instanceClass: 'db.t4g.micro', ...config }),
@@ -370,8 +497,37 @@ describe('refused combinations and bad props', () => {
       instance({ engine: 'mysql', engineVersion: '8.0', backupRetentionPeriod: 0 }),
       /orders\.instance: sets backup_retention_period to 0/,
     ],
+    [
+      'network access to an instance that is not publicly accessible (issue 12)',
+      'rds-postgres',
+      'initial-load',
+      (scope: Construct) => ({
+        instance: new DbInstance(scope, 'db', {
+          engine: 'postgres',
+          engineVersion: '16',
+          instanceClass: 'db.t4g.micro',
+          vpcSecurityGroupIds: ['sg-00000000000000001'],
+        }),
+        networkAccess: { clickHouseRegion: 'us-east-1' },
+      }),
+      /orders\.networkAccess: adds ingress from the ClickPipes static IPs, which are public NAT addresses, but the database this stack creates is not publicly accessible .*publiclyAccessible = true on the DB instance/,
+    ],
   ] as const)('same-stack database: %s', (_what, engine, pipeMode, build, message) => {
     expect(attempt({ engine, pipeMode }, build)).toThrow(message);
+  });
+
+  test('network access to a publicly accessible instance of the stack is accepted (issue 12)', () => {
+    const build = (scope: Construct) => ({
+      instance: new DbInstance(scope, 'db', {
+        engine: 'postgres',
+        engineVersion: '16',
+        instanceClass: 'db.t4g.micro',
+        vpcSecurityGroupIds: ['sg-00000000000000001'],
+        publiclyAccessible: true,
+      }),
+      networkAccess: { clickHouseRegion: 'us-east-1' },
+    });
+    expect(attempt({ engine: 'rds-postgres' }, build)).not.toThrow();
   });
 
   test('PostgreSQL CDC on a same-stack instance with its own parameter group needs the user to say the parameters are set', () => {
@@ -429,7 +585,13 @@ describe('refused combinations and bad props', () => {
 });
 
 describe('ARN parts', () => {
-  const literal = { engine: 'rds-mysql', resourceId: INSTANCE_RID, accountId: ACCOUNT, region: REGION } as const;
+  const literal = {
+    engine: 'rds-mysql',
+    resourceId: INSTANCE_RID,
+    accountId: ACCOUNT,
+    region: REGION,
+    schemas: ['app'],
+  } as const;
 
   test.each([
     ['cn-north-1', 'aws-cn'],

@@ -126,3 +126,16 @@ test.each<[string, Partial<ClickPipesS3AccessProps>, RegExp]>([
 ])('refuses %s', (_what, props, expected) => {
   expect(() => synthLanding(props)).toThrow(expected);
 });
+
+test('kms:Decrypt with exactly the customer managed keys given (SSE-KMS), a key ARN only (issue 12)', () => {
+  const key = 'arn:aws:kms:us-east-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+  expect(statementsOf(synthLanding({ kmsKeyArns: [key] }), 's3_read')).toContainEqual({
+    sid: 'DecryptWithKeys',
+    effect: 'Allow',
+    actions: ['kms:Decrypt'],
+    resources: [key],
+  });
+  expect(() => synthLanding({ kmsKeyArns: ['arn:aws:kms:us-east-1:123456789012:key/*'] })).toThrow(
+    /landing\.kmsKeyArns\[0\]: .* is not a KMS key ARN/,
+  );
+});

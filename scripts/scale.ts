@@ -50,7 +50,7 @@ export function scaleConfig(stacks: number, sources = 10) {
 }
 
 type ScaleSource =
-  | { name: string; type: (typeof RDS)[number][0]; resourceId: string }
+  | { name: string; type: (typeof RDS)[number][0]; resourceId: string; schemas?: string[] }
   | { name: string; type: 'kinesis'; streams: string[] }
   | { name: string; type: 's3'; buckets: string[]; prefix: string }
   | { name: string; type: 'msk'; clusterArn: string; topics: string[] };
@@ -61,7 +61,13 @@ function scaleSource(a: number, j: number, region: string, accountId: string): S
   const i = k % 2;
   if (k < 4) {
     const [type, kind] = RDS[k];
-    return { name: `db${j}`, type, resourceId: `${kind}-R${a}X${j}` };
+    return {
+      name: `db${j}`,
+      type,
+      resourceId: `${kind}-R${a}X${j}`,
+      // MySQL and MariaDB sources name what ClickPipes reads (issue 12).
+      ...(type.endsWith('mysql') ? { schemas: ['app'] } : {}),
+    };
   }
   if (k < 6) return { name: `stream${j}`, type: 'kinesis', streams: [`events-${j}`, `clicks-${j}`] };
   if (k < 8) return { name: `bucket${j}`, type: 's3', buckets: [`landing-${a}-${j}`], prefix: 'exports/' };

@@ -26,6 +26,65 @@ const added = (c: Config, name: string): Source => {
   return source as Source;
 };
 
+/** Makes source 0 a MariaDB database to create with `engineVersion` (CDC), in the account's region. */
+const mariadb = (c: Config, engineVersion?: string, region?: string) => {
+  delete src(c).dbInstanceIdentifier;
+  delete src(c).networkAccess;
+  Object.assign(src(c), {
+    type: 'rds-mariadb',
+    pipeMode: 'cdc',
+    schemas: ['shop'],
+    create: engineVersion ? { engineVersion } : {},
+  });
+  if (region) c.accounts[0].region = region;
+};
+const IAM_PAGE =
+  /Supported Regions and DB engines for IAM database authentication in Amazon RDS.*Concepts\.RDS_Fea_Regions_DB-eng\.Feature\.IamDatabaseAuthentication\.html/;
+const CLICKPIPES_PG_PAGE =
+  /ClickHouse docs, https:\/\/clickhouse\.com\/docs\/integrations\/clickpipes\/postgres\/source\/rds/;
+const both = (a: RegExp, b: RegExp) => new RegExp(`${a.source}.*${b.source}`);
+
+/**
+ * Accepted at the boundary of a rule that {@link BAD_CONFIG_ROWS} refuses just past it:
+ * [what, mutation]. config.test.ts parses each, expecting no problem.
+ */
+export const BOUNDARY_CONFIG_ROWS: [string, (c: Config) => void][] = [
+  ['MariaDB 10.11 in us-east-1 (IAM DB authentication from 10.11)', (c) => mariadb(c, '10.11')],
+  [
+    'MariaDB 11.4 in Asia Pacific (Malaysia) (IAM DB authentication from 11.4 there)',
+    (c) => mariadb(c, '11.4', 'ap-southeast-5'),
+  ],
+  ['MariaDB with the default version in Asia Pacific (Taipei)', (c) => mariadb(c, undefined, 'ap-east-2')],
+  ['PostgreSQL 12 (ClickPipes reads 12 and later)', (c) => (src(c).engineVersion = '12.22')],
+  [
+    'a MySQL source reading single tables',
+    (c) => {
+      delete src(c, 1).schemas;
+      src(c, 1).tables = [{ schema: 'users', name: 'accounts' }];
+    },
+  ],
+  ['Aurora MySQL binary logs kept 2,160 hours', (c) => (src(c, 1).binlogRetentionHours = 2160)],
+  [
+    'RDS for MySQL binary logs kept 168 hours',
+    (c) =>
+      Object.assign(src(c, 1), { type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP', binlogRetentionHours: 168 }),
+  ],
+  [
+    'a Kinesis stream encrypted with a customer managed key',
+    (c) =>
+      (added(c, 'clickstream').kmsKeyArns = [
+        'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      ]),
+  ],
+  [
+    'network access to a created database that is publicly accessible',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      src(c).create = { publiclyAccessible: true, vpcSecurityGroupIds: ['sg-0123456789abcdef0'] };
+    },
+  ],
+];
+
 // One row per malformed field and per refused combination: [what, mutation, path, expected text].
 export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = [
   [
@@ -388,6 +447,88 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
     (c) => (added(c, 'clickstream').dbUser = 'x'),
     'accounts[0].sources[2].dbUser',
     /unknown field; check its spelling/,
+  ],
+  [
+    'MariaDB 10.6 (no IAM DB authentication in any Region)',
+    (c) => mariadb(c, '10.6'),
+    'accounts[0].sources[0].create.engineVersion',
+    both(/"10\.6": AWS offers IAM database authentication with RDS for MariaDB from 10\.11 /, IAM_PAGE),
+  ],
+  [
+    'MariaDB 10.11 in Asia Pacific (Malaysia) (11.4 and later there)',
+    (c) => mariadb(c, '10.11', 'ap-southeast-5'),
+    'accounts[0].sources[0].create.engineVersion',
+    both(
+      /"10\.11": AWS offers IAM database authentication with RDS for MariaDB from 11\.4 in Asia Pacific \(Malaysia\), ap-southeast-5/,
+      IAM_PAGE,
+    ),
+  ],
+  [
+    'MariaDB in Asia Pacific (Hyderabad) (no version there)',
+    (c) => mariadb(c, '11.4', 'ap-south-2'),
+    'accounts[0].sources[0].create.engineVersion',
+    both(
+      /AWS offers IAM database authentication with RDS for MariaDB in no engine version in Asia Pacific \(Hyderabad\), ap-south-2/,
+      IAM_PAGE,
+    ),
+  ],
+  [
+    'Aurora MySQL binary logs kept over 2,160 hours',
+    (c) => (src(c, 1).binlogRetentionHours = 2161),
+    'accounts[0].sources[1].binlogRetentionHours',
+    /2161 is out of range; expected a whole number of hours from 1 to 2160, the longest Aurora MySQL keeps binary logs \(AWS, https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/AuroraUserGuide\/mysql-stored-proc-configuring\.html\)/,
+  ],
+  [
+    'RDS for MySQL binary logs kept over 168 hours',
+    (c) =>
+      Object.assign(src(c, 1), { type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOP', binlogRetentionHours: 169 }),
+    'accounts[0].sources[1].binlogRetentionHours',
+    /169 is out of range; expected a whole number of hours from 1 to 168, the longest RDS for MySQL keeps binary logs \(AWS, https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/UserGuide\/mysql-stored-proc-configuring\.html\)/,
+  ],
+  [
+    'a KMS alias ARN for kms:Decrypt',
+    (c) => (added(c, 'landing').kmsKeyArns = ['arn:aws:kms:us-east-1:123456789012:alias/landing']),
+    'accounts[0].sources[2].kmsKeyArns[0]',
+    /"arn:aws:kms:us-east-1:123456789012:alias\/landing" is not a KMS key ARN; expected "arn:aws:kms:REGION:ACCOUNT:key\/KEY_ID" \(an alias ARN in a policy does not grant use of its key/,
+  ],
+  [
+    'a KMS key of another partition',
+    (c) =>
+      (added(c, 'clickstream').kmsKeyArns = [
+        'arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      ]),
+    'accounts[0].sources[2].kmsKeyArns[0]',
+    /partition/,
+  ],
+  [
+    'a MySQL source that names nothing to read',
+    (c) => delete src(c, 1).schemas,
+    'accounts[0].sources[1].schemas',
+    /is missing; list the databases \(schemas\) or the tables ClickPipes reads: on MySQL and MariaDB the ClickPipes source guides grant SELECT on the mysql database plus each replicated database/,
+  ],
+  [
+    'network access to a created database that is not publicly accessible',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      src(c).create = { vpcSecurityGroupIds: ['sg-0123456789abcdef0'] };
+    },
+    'accounts[0].sources[0].networkAccess',
+    /adds ingress from the ClickPipes static IPs, which are public NAT addresses, but the database this stack creates is not publicly accessible .*RDS API, CreateDBInstance, PubliclyAccessible.*create\.publiclyAccessible: true.*or reach it over AWS PrivateLink and remove networkAccess/,
+  ],
+  [
+    'PostgreSQL 11 (ClickPipes reads 12 and later)',
+    (c) => (src(c).engineVersion = '11.22'),
+    'accounts[0].sources[0].engineVersion',
+    both(/"11\.22": ClickPipes reads PostgreSQL 12 and later/, CLICKPIPES_PG_PAGE),
+  ],
+  [
+    'PostgreSQL 11 on a created database',
+    (c) => {
+      delete src(c).dbInstanceIdentifier;
+      src(c).create = { engineVersion: '11.22' };
+    },
+    'accounts[0].sources[0].create.engineVersion',
+    /"11\.22": ClickPipes reads PostgreSQL 12 and later/,
   ],
   ['no sources', (c) => (c.accounts[0].sources = []), 'accounts[0].sources', /list at least one source/],
   ['no accounts', (c) => (c.accounts = []), 'accounts', /list at least one account/],

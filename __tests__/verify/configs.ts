@@ -21,6 +21,9 @@ const resourceIdOf = (engine: string, n: number) =>
 
 type Source = SourceFacts['source'];
 
+/** What a MySQL or MariaDB source reads (required there: issue 12); nothing for PostgreSQL (default public). */
+const readsOf = (engine: string) => (engine.endsWith('postgres') ? {} : { schemas: ['app'] });
+
 /** Every engine with every way to name its database, in both pipe modes, custom user and role names; Kinesis, S3 and MSK sources. */
 export const MATRIX_CONFIG: RawConfig = {
   clickHouseIamRoleArn: CLICKHOUSE_ROLE,
@@ -34,15 +37,23 @@ export const MATRIX_CONFIG: RawConfig = {
         const cdc = (n: number) => (n % 2 === 0 ? { pipeMode: 'cdc' } : {});
         const stated = (n: number) => (postgres && n % 2 === 0 ? { iamAuthForReplication: true } : {});
         return [
-          { name: `${engine}-rid`, type: engine, resourceId: resourceIdOf(engine, e), ...cdc(e), ...stated(e) },
+          {
+            name: `${engine}-rid`,
+            type: engine,
+            resourceId: resourceIdOf(engine, e),
+            ...cdc(e),
+            ...stated(e),
+            ...readsOf(engine),
+          },
           {
             name: `${engine}-lookup`,
             type: engine,
             [isCluster(engine) ? 'dbClusterIdentifier' : 'dbInstanceIdentifier']: `${engine}-prod`,
             ...cdc(e + 1),
             ...stated(e + 1),
+            ...readsOf(engine),
           },
-          { name: `${engine}-new`, type: engine, create: {}, ...cdc(e) },
+          { name: `${engine}-new`, type: engine, create: {}, ...cdc(e), ...readsOf(engine) },
         ];
       }),
     },
@@ -58,7 +69,13 @@ export const MATRIX_CONFIG: RawConfig = {
           dbUser: 'Reporting_User',
           roleName: 'clickpipes-reports',
         },
-        { name: 'ledger', type: 'aurora-mysql', resourceId: resourceIdOf('aurora-mysql', 4), dbUser: 'l' },
+        {
+          name: 'ledger',
+          type: 'aurora-mysql',
+          resourceId: resourceIdOf('aurora-mysql', 4),
+          dbUser: 'l',
+          tables: [{ schema: 'ledger', name: 'entries' }],
+        },
       ],
     },
     {
@@ -71,6 +88,7 @@ export const MATRIX_CONFIG: RawConfig = {
           type: 'kinesis',
           streams: ['events', 'arn:aws:kinesis:eu-west-1:345678901234:stream/audit'],
           roleName: 'ClickHouseAccessRole-events-reader',
+          kmsKeyArns: ['arn:aws:kms:eu-west-1:345678901234:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
         },
         { name: 'raw', type: 's3', buckets: ['acme-raw', 'acme-raw-archive'] },
         {
@@ -79,6 +97,7 @@ export const MATRIX_CONFIG: RawConfig = {
           buckets: ['acme-ingest'],
           prefix: 'clickpipes/',
           sqsQueueArn: 'arn:aws:sqs:eu-west-1:345678901234:ingest-events',
+          kmsKeyArns: ['arn:aws:kms:eu-west-1:345678901234:key/mrk-1234abcd12ab34cd56ef1234567890ab'],
         },
         {
           name: 'kafka',
@@ -99,7 +118,15 @@ export const GOV_CONFIG: RawConfig = {
       name: 'gov',
       accountId: '123456789012',
       region: 'us-gov-west-1',
-      sources: [{ name: 'orders', type: 'rds-mysql', resourceId: resourceIdOf('rds-mysql', 2), pipeMode: 'cdc' }],
+      sources: [
+        {
+          name: 'orders',
+          type: 'rds-mysql',
+          resourceId: resourceIdOf('rds-mysql', 2),
+          pipeMode: 'cdc',
+          ...readsOf('rds-mysql'),
+        },
+      ],
     },
   ],
 };
@@ -120,6 +147,7 @@ export const LITERAL_CONFIG: RawConfig = {
         type: engine,
         resourceId: resourceIdOf(engine, e),
         ...(engine === 'rds-mysql' ? { pipeMode: 'cdc' } : {}),
+        ...readsOf(engine),
       })),
     },
     {
@@ -132,8 +160,14 @@ export const LITERAL_CONFIG: RawConfig = {
           type: engine,
           resourceId: resourceIdOf(engine, e + 5),
           dbUser: 'cp_reader',
+          ...readsOf(engine),
         })),
-        { name: 'clicks', type: 'kinesis', streams: ['clicks'] },
+        {
+          name: 'clicks',
+          type: 'kinesis',
+          streams: ['clicks'],
+          kmsKeyArns: ['arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+        },
         { name: 'landing', type: 's3', buckets: ['acme-landing'], prefix: 'in/' },
         {
           name: 'orders-kafka',

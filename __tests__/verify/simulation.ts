@@ -24,6 +24,8 @@ export interface Request {
   readonly what: string;
   readonly action: string;
   readonly resource: string;
+  /** The resource's own policy, where the service always has one (a KMS key's key policy). */
+  readonly resourcePolicy?: IamPolicy;
 }
 
 /** What a source's role must allow and deny. */
@@ -134,6 +136,42 @@ export const KINESIS_GUIDE_CONSUMER_ACTIONS = [
   'DeregisterStreamConsumer',
 ];
 
+/** kms:Decrypt with the configured customer managed keys (issue 12), and nothing else of KMS. */
+function kmsRequests(f: SourceFacts): { allowed: Request[]; denied: Request[] } {
+  const keys = ((f.source as Fields).kmsKeyArns as string[] | undefined) ?? [];
+  const otherKey = `arn:${f.partition}:kms:${f.region}:${f.account}:key/0000aaaa-1111-2222-3333-444455556666`;
+  // Every KMS key has a key policy; the default one lets the account's IAM policies decide (AWS KMS
+  // Developer Guide, "Default key policy": Principal the account root, kms:*), as modelled here.
+  const keyPolicy = (arn: string): IamPolicy => {
+    const account = arn.split(':')[4];
+    return {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'Enable IAM User Permissions',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:${f.partition}:iam::${account}:root` },
+          Action: 'kms:*',
+          Resource: '*',
+        },
+      ],
+    } as IamPolicy;
+  };
+  const req = (what: string, action: string, resource: string): Request => ({
+    what,
+    action,
+    resource,
+    resourcePolicy: keyPolicy(resource),
+  });
+  return {
+    allowed: keys.map((k) => req(`decrypt with ${k}`, 'kms:Decrypt', k)),
+    denied: [
+      req('decrypt with another key', 'kms:Decrypt', otherKey),
+      ...keys.slice(0, 1).map((k) => req('encrypt with the key', 'kms:Encrypt', k)),
+    ],
+  };
+}
+
 /** Kinesis (FACTS.md, and the README's departure: consumers' actions on consumer ARNs): read the configured streams. */
 function kinesisAccess(f: SourceFacts): SourceAccess {
   const streams = ((f.source as Fields).streams as string[]).map((s) =>
@@ -157,8 +195,10 @@ function kinesisAccess(f: SourceFacts): SourceAccess {
       ...streams.flatMap((arn) => read.map((a) => req(`${a} on ${arn}`, a, arn))),
       ...streams.flatMap((arn) => fanOut.map((a) => req(`${a} on a consumer of ${arn}`, a, consumer(arn)))),
       req('ListStreams', 'ListStreams', '*'),
+      ...kmsRequests(f).allowed,
     ],
     denied: [
+      ...kmsRequests(f).denied,
       req('read another stream', 'GetRecords', stream({ name: `${m[4]}-other` })),
       req('read a stream whose name starts with the configured one', 'GetRecords', stream({ name: `${m[4]}2` })),
       req('read the same stream name in another region', 'GetRecords', stream({ region: other(m[2], OTHER_REGIONS) })),
@@ -203,8 +243,10 @@ function s3Access(f: SourceFacts): SourceAccess {
           )
         : []),
       ...(queue ? [req('list queues', 'sqs:ListQueues', '*')] : []),
+      ...kmsRequests(f).allowed,
     ],
     denied: [
+      ...kmsRequests(f).denied,
       req('read an object of another bucket', 's3:GetObject', object(`${first}-other`, `${prefix}data.csv`)),
       req(
         'read an object of a bucket whose name starts with the configured one',
@@ -414,7 +456,7 @@ export async function simulateAccess(
     action: r.action,
     resource: r.resource,
     expected,
-    run: () => simulate(session, r.action, r.resource, target.account, role.policies),
+    run: () => simulate(session, r.action, r.resource, target.account, role.policies, r.resourcePolicy),
   });
   const rows: Row[] = [
     ...principals.allowed.flatMap(([what, p]) => access.trustActions.map((a) => trust(what, p, a, 'Allowed'))),

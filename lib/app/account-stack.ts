@@ -123,13 +123,18 @@ export class ClickPipesAccountStack extends TerraformStack {
     };
     switch (source.type) {
       case 'kinesis':
-        return new ClickPipesKinesisAccess(this, source.name, { ...common, streams: source.streams });
+        return new ClickPipesKinesisAccess(this, source.name, {
+          ...common,
+          streams: source.streams,
+          kmsKeyArns: source.kmsKeyArns,
+        });
       case 's3':
         return new ClickPipesS3Access(this, source.name, {
           ...common,
           buckets: source.buckets,
           prefix: source.prefix,
           sqsQueueArn: source.sqsQueueArn,
+          kmsKeyArns: source.kmsKeyArns,
         });
       case 'msk':
         return new ClickPipesMskAccess(this, source.name, {

@@ -50,9 +50,14 @@ export function sourceFiles(
     // Kinesis, S3 and MSK sources have no database side.
     if (!(access instanceof ClickPipesRdsIamAccess) || !isRdsSource(source)) continue;
     const sqlFile = `${SOURCE_FILES_DIR}/${source.name}.sql`;
-    const notes = access.cdcPrerequisites.length
-      ? ['What the database needs for CDC:', ...access.cdcPrerequisites.map((p) => `  - ${p}`)]
-      : [];
+    const notes = [
+      ...(access.databasePrerequisites.length
+        ? ['Before running this file:', ...access.databasePrerequisites.map((p) => `  - ${p}`)]
+        : []),
+      ...(access.cdcPrerequisites.length
+        ? ['What the database needs for CDC:', ...access.cdcPrerequisites.map((p) => `  - ${p}`)]
+        : []),
+    ];
     files[sqlFile] = setupSqlFile(source.name, access.setupSqlInput, notes);
     const known = access.dbAddress !== undefined;
     info[source.name] = {

@@ -240,6 +240,10 @@ const managedDatabase = z
       )
       .optional(),
     backupRetentionPeriod: z.int().min(0).max(35).optional(),
+    publiclyAccessible: z.boolean().optional().meta({
+      description:
+        "Give the database a public address (publicly_accessible), so that ClickPipes can reach it from its static IPs (networkAccess) where the security groups allow. The subnet group must be of public subnets (the default VPC's are). Default: false (reach it over AWS PrivateLink instead).",
+    }),
     deletionProtection: z.boolean().optional(),
   })
   .meta({
@@ -357,7 +361,16 @@ const rdsSource = z
       grants: source,
       networkAccess: source.networkAccess,
       databaseSecurityGroupIds: source.create?.vpcSecurityGroupIds,
+      publiclyAccessible: source.create ? (source.create.publiclyAccessible ?? false) : undefined,
     }).forEach(report);
+  });
+
+const kmsKeyArns = z
+  .array(z.string().meta({ pattern: '^arn:(aws|aws-cn|aws-us-gov):kms:' }))
+  .optional()
+  .meta({
+    description:
+      'Customer managed KMS keys the data is encrypted with, by key ARN ("arn:aws:kms:REGION:ACCOUNT:key/KEY_ID"): the role may kms:Decrypt with exactly these.',
   });
 
 const kinesisSource = z
@@ -373,11 +386,16 @@ const kinesisSource = z
       `IAM role name; ClickPipes requires it to start with ${ROLE_NAME_PREFIX}. Default: ${defaultRoleName('<name>')}.`,
       `^${ROLE_NAME_PREFIX}`,
     ).optional(),
+    kmsKeyArns,
     ...sourceInheritable,
   })
   .superRefine(
     reportProblems((source) =>
-      kinesisAccessProblems({ roleName: source.roleName ?? defaultRoleName(source.name), streams: source.streams }),
+      kinesisAccessProblems({
+        roleName: source.roleName ?? defaultRoleName(source.name),
+        streams: source.streams,
+        kmsKeyArns: source.kmsKeyArns,
+      }),
     ),
   );
 
@@ -395,6 +413,7 @@ const s3Source = z
       description: "The SQS queue ARN of continuous ingestion (the buckets' event notifications).",
       pattern: '^arn:(aws|aws-cn|aws-us-gov):sqs:',
     }),
+    kmsKeyArns,
     roleName,
     ...sourceInheritable,
   })

@@ -29,7 +29,7 @@ export const databaseSideConfigFields = {
     .int()
     .optional()
     .meta({
-      description: `MySQL/MariaDB CDC: hours RDS keeps binary logs, 1 to ${MAX_BINLOG_RETENTION_HOURS}. Default: ${DEFAULT_BINLOG_RETENTION_HOURS}.`,
+      description: `MySQL/MariaDB CDC: hours RDS keeps binary logs, 1 to ${MAX_BINLOG_RETENTION_HOURS} (RDS for MySQL and MariaDB) or 2160 (Aurora MySQL 2.11 and later, and 3). Default: ${DEFAULT_BINLOG_RETENTION_HOURS}.`,
     }),
   networkAccess: z
     .strictObject({

@@ -26,6 +26,7 @@ export const EXAMPLE_CONFIG: ClickPipesConfig = {
           resourceId: 'cluster-ABCDEFGHIJKLMNOP',
           pipeMode: 'cdc',
           dbUser: 'cp_users',
+          schemas: ['users'],
         },
         {
           name: 'payments',
@@ -34,7 +35,13 @@ export const EXAMPLE_CONFIG: ClickPipesConfig = {
           pipeMode: 'cdc',
           iamAuthForReplication: true,
         },
-        { name: 'catalog', type: 'rds-mysql', resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ', pipeMode: 'cdc' },
+        {
+          name: 'catalog',
+          type: 'rds-mysql',
+          resourceId: 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+          pipeMode: 'cdc',
+          schemas: ['catalog'],
+        },
         {
           name: 'clickstream',
           type: 'kinesis',
@@ -60,7 +67,7 @@ export const EXAMPLE_CONFIG: ClickPipesConfig = {
       accountId: '210987654321',
       region: 'eu-west-1',
       sources: [
-        { name: 'events', type: 'rds-mariadb', create: { engineVersion: '10.11' }, pipeMode: 'cdc' },
+        { name: 'events', type: 'rds-mariadb', create: { engineVersion: '10.11' }, pipeMode: 'cdc', schemas: ['events'] },
         { name: 'metrics', type: 'rds-postgres', create: { engineVersion: '16' }, pipeMode: 'cdc' },
         { name: 'reports', type: 'aurora-postgres', create: {} },
       ],

@@ -13,7 +13,8 @@ import type {
   RegionConfig,
   SourceConfig,
 } from './config';
-import { ENGINES } from '../rules/engines';
+import { ENGINES, RdsEngine, engineVersionProblem } from '../rules/engines';
+import { iamAuthSupportProblem } from '../rules/support';
 import { DEFAULT_DB_USER } from '../constructs/rds-iam-access';
 import { kinesisPolicySizeProblem, kinesisStreamArn } from '../constructs/kinesis-access';
 import { mskPolicySizeProblem } from '../constructs/msk-access';
@@ -203,6 +204,12 @@ function partitionedArns(source: SourceConfig): [field: ConfigPath, arn: string,
   if (source.type === 's3')
     add(['sqsQueueArn'], source.sqsQueueArn, source.sqsQueueArn ? parseSqsQueueArn(source.sqsQueueArn) : undefined);
   if (source.type === 'msk') add(['clusterArn'], source.clusterArn, parseMskClusterArn(source.clusterArn));
+  if (source.type === 'kinesis' || source.type === 's3') {
+    (source.kmsKeyArns ?? []).forEach((arn, n) => {
+      const m = /^arn:(aws|aws-cn|aws-us-gov):kms:/.exec(arn);
+      add(['kmsKeyArns', n], arn, m ? { partition: m[1] as AwsPartition } : undefined);
+    });
+  }
   return found;
 }
 
@@ -239,6 +246,23 @@ function stateLocation(stack: StackSpec): string | undefined {
 /** The field of a backend that places the state, for messages. */
 const locationField = (b: BackendSpec): string =>
   b.type === 'local' ? 'path' : b.type === 's3' ? 'key' : 'workspaces';
+
+/**
+ * The IAM DB authentication problem of an RDS/Aurora source that comes from its stack's Region
+ * (the Region-free ones are the source's own, see `rdsAccessProblems`), with the field it concerns.
+ */
+function regionSupportProblem(source: SourceConfig, region: string): [ConfigPath, string] | undefined {
+  if (!(source.type in ENGINES) || regionProblem(region)) return undefined;
+  const engine = source.type as RdsEngine;
+  const rds = source as { create?: { engineVersion?: string }; engineVersion?: string };
+  const given = rds.create ? (rds.create.engineVersion ?? ENGINES[engine].defaultVersion) : rds.engineVersion;
+  const version = given !== undefined && !engineVersionProblem(engine, given) ? given : undefined;
+  const problem = iamAuthSupportProblem(engine, version, region);
+  if (problem === undefined || problem === iamAuthSupportProblem(engine, version)) return undefined;
+  const field = version === undefined ? ['type'] : rds.create ? ['create', 'engineVersion'] : ['engineVersion'];
+  const defaulted = rds.create && rds.create.engineVersion === undefined ? ' (the default version; set create.engineVersion)' : '';
+  return [field, `${problem} (region ${region} of the stack)${defaulted}`];
+}
 
 /**
  * The problems of a config that span its entries, each with its config path: stack names that
@@ -354,6 +378,9 @@ export function configStackProblems(config: ClickPipesConfig): [ConfigPath, stri
         const from = stack.account.dbUser !== undefined ? [...stack.path.slice(0, 2), 'dbUser'] : ['dbUser'];
         if (problem) add(from, `${problem} (the default of ${where(spec.path)}, ${info.label})`);
       }
+
+      const support = regionSupportProblem(source, stack.region);
+      if (support) add([...spec.path, ...support[0]], support[1]);
 
       const tagCount = Object.keys({ ...stack.defaultTags, ...spec.tags }).length;
       if (tagCount > MAX_TAGS) {

@@ -7,6 +7,7 @@
  * ClickHouse/terraform-provider-clickhouse); `clickhouse_service` exists from version 3.21.0.
  */
 import { Construct } from 'constructs';
+import { LookupCondition, jsonLifecycle, withHclLifecycle } from './database-lookup';
 import { TerraformDataSource, TerraformProvider, stringToHclTerraform, stringToTerraform } from 'cdktf';
 
 /** The provider's registry source. */
@@ -81,6 +82,20 @@ export interface DataClickHouseServiceConfig {
 }
 
 /**
+ * Role-based access (an IAM role the service assumes) exists for ClickHouse Cloud services on AWS
+ * only: a service on GCP or Azure has no `iam_role` to trust, so the plan stops (issue 12).
+ */
+const SERVICE_CONDITIONS = (serviceId: string): LookupCondition[] => [
+  {
+    condition: 'self.cloud_provider == "aws"',
+    errorMessage:
+      `ClickHouse service ${serviceId} runs on \${self.cloud_provider}; ClickPipes role-based access to AWS (an IAM role ` +
+      'that the service assumes) needs a ClickHouse Cloud service on AWS (ClickHouse docs, accessing S3 data securely / ' +
+      'ClickPipes AWS IAM DB authentication): use a service on AWS, or password or key authentication in ClickPipes.',
+  },
+];
+
+/**
  * The `clickhouse_service` data source: one ClickHouse Cloud service looked up by `id`. Only
  * the attributes this library reads are typed; {@link getStringAttribute} reaches the others.
  */
@@ -92,8 +107,19 @@ export class DataClickHouseService extends TerraformDataSource {
       terraformResourceType: 'clickhouse_service',
       terraformGeneratorMetadata: generatorMetadata,
       provider: config.provider,
+      lifecycle: jsonLifecycle(SERVICE_CONDITIONS(config.id)),
     });
     this.serviceId = config.id;
+  }
+
+  /** HCL with the postcondition as a block (cdktf 0.21 writes it as an argument; see database-lookup.ts). */
+  public toHclTerraform(): { data: Record<string, Record<string, Record<string, unknown>>> } {
+    return withHclLifecycle(
+      super.toHclTerraform() as never,
+      this.terraformResourceType,
+      this.friendlyUniqueId,
+      SERVICE_CONDITIONS(this.serviceId),
+    );
   }
 
   /** The IAM role the service assumes to reach AWS resources: the principal ClickPipes roles trust. */

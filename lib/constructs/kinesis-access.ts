@@ -10,6 +10,7 @@ import {
 } from './clickpipes-access-role';
 import { FieldProblem } from '../errors';
 import { StatementShape, rolePolicySizeProblem } from '../rules/iam-limits';
+import { kmsDecryptStatement, kmsKeyArnsProblems } from '../rules/kms';
 import {
   AwsPartition,
   arnPartitionProblem,
@@ -97,6 +98,13 @@ export interface ClickPipesKinesisAccessProps extends ClickPipesAccessRoleProps 
    * @default `ClickHouseAccessRole-<construct id>`
    */
   readonly roleName?: string;
+  /**
+   * Customer managed KMS keys the streams are encrypted with: the role may `kms:Decrypt` with
+   * exactly these keys (consumers of a stream encrypted with a customer managed key need it).
+   * Key ARNs, not aliases.
+   * @default none (streams unencrypted, or encrypted with the AWS managed key aws/kinesis)
+   */
+  readonly kmsKeyArns?: readonly string[];
 }
 
 /** What {@link kinesisAccessProblems} checks, as plain values. */
@@ -106,6 +114,8 @@ export interface KinesisAccessRuleInput {
   readonly streams: readonly string[];
   /** The partition of the role, when known. */
   readonly partition?: AwsPartition;
+  /** Customer managed KMS keys of the streams. */
+  readonly kmsKeyArns?: readonly string[];
 }
 
 /**
@@ -128,6 +138,7 @@ export function kinesisAccessProblems(i: KinesisAccessRuleInput): FieldProblem[]
     if (p) problems.push([field, p]);
   });
   problems.push(...repeatedItemProblems(i.streams, 'streams', 'stream'));
+  problems.push(...kmsKeyArnsProblems(i.kmsKeyArns, i.partition));
   return problems;
 }
 
@@ -161,6 +172,7 @@ export class ClickPipesKinesisAccess extends ClickPipesAccessRole {
       roleName: props.roleName ?? defaultRoleName(id),
       streams: props.streams.map((s) => (typeof s === 'string' ? s : s.arn)),
       partition: literalPartition(props),
+      kmsKeyArns: props.kmsKeyArns,
     });
     props.streams.forEach((s, n) => {
       if (typeof s !== 'string' && TerraformStack.of(s) !== stack) {
@@ -191,6 +203,9 @@ export class ClickPipesKinesisAccess extends ClickPipesAccessRole {
       if (Token.isUnresolved(s) || parseKinesisStreamArn(s)) return s;
       return kinesisStreamArn(s, this.partition, this.region, this.accountId);
     });
-    this.addInlinePolicy('kinesis_read', 'kinesis-read', kinesisReadStatements(this.streamArns));
+    this.addInlinePolicy('kinesis_read', 'kinesis-read', [
+      ...kinesisReadStatements(this.streamArns),
+      ...(props.kmsKeyArns?.length ? [kmsDecryptStatement(props.kmsKeyArns)] : []),
+    ]);
   }
 }

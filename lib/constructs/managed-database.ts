@@ -15,8 +15,12 @@ export interface ManagedDatabaseProps {
   readonly identifier?: string;
   /**
    * The engine version.
-   * @default "16" (RDS PostgreSQL), "16.6" (Aurora PostgreSQL), "8.0" (MySQL),
-   *   "8.0.mysql_aurora.3.08.0" (Aurora MySQL), "10.11" (MariaDB)
+   * RDS engines take a major version ("16", "8.4", "11.4"): RDS picks its newest minor version and
+   * upgrades minor versions by itself, and Terraform accepts the newer minor. Aurora needs a full
+   * version; with the default one, the cluster ignores `engine_version` in later plans, so that
+   * AWS's automatic minor upgrades do not show as a downgrade. Give a version to manage it.
+   * @default "16" (RDS PostgreSQL), "16.6" (Aurora PostgreSQL), "8.4" (MySQL),
+   *   "8.0.mysql_aurora.3.08.0" (Aurora MySQL), "11.4" (MariaDB)
    */
   readonly engineVersion?: string;
   /**
@@ -55,6 +59,16 @@ export interface ManagedDatabaseProps {
    * @default 7
    */
   readonly backupRetentionPeriod?: number;
+  /**
+   * Whether the database gets a public address (`publicly_accessible`), reachable from outside
+   * its VPC where its security groups allow it. ClickPipes connects from public NAT addresses
+   * (its static IPs), so {@link ClickPipesRdsIamAccessProps.networkAccess} needs this; the
+   * alternative is AWS PrivateLink. The subnet group must be of public subnets (a route to an
+   * internet gateway): the default VPC's are; RDS refuses the database when the VPC has no
+   * internet gateway (RDS API, CreateDBInstance, PubliclyAccessible).
+   * @default false
+   */
+  readonly publiclyAccessible?: boolean;
   /**
    * Whether the database refuses deletion.
    * @default true
@@ -134,7 +148,7 @@ export function createManagedDatabase(
       dbName: props.dbName,
       instanceClass: props.instanceClass ?? info.defaultInstanceClass,
       allocatedStorage: props.allocatedStorage ?? 20,
-      publiclyAccessible: false,
+      publiclyAccessible: props.publiclyAccessible ?? false,
     });
     return { instance };
   }
@@ -142,6 +156,9 @@ export function createManagedDatabase(
     ...shared,
     clusterIdentifier: identifier,
     databaseName: props.dbName,
+    // The default full version starts the cluster; AWS then upgrades its minor version
+    // (auto_minor_version_upgrade), which would read as a downgrade in every later plan.
+    lifecycle: props.engineVersion === undefined ? { ignoreChanges: ['engine_version'] } : undefined,
   });
   const writer = new RdsClusterInstance(scope, `${name}_database_writer`, {
     identifier: `${identifier}${WRITER_SUFFIX}`,
@@ -149,7 +166,8 @@ export function createManagedDatabase(
     engine: info.terraformEngine,
     engineVersion: cluster.engineVersion,
     instanceClass: props.instanceClass ?? info.defaultInstanceClass,
-    publiclyAccessible: false,
+    publiclyAccessible: props.publiclyAccessible ?? false,
+    lifecycle: props.engineVersion === undefined ? { ignoreChanges: ['engine_version'] } : undefined,
   });
   return { cluster, writer };
 }

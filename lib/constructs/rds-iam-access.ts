@@ -1,14 +1,13 @@
 import { Construct } from 'constructs';
 import { TerraformOutput, Token } from 'cdktf';
-import { DataAwsDbInstance } from '@cdktf/provider-aws/lib/data-aws-db-instance';
-import { DataAwsRdsCluster } from '@cdktf/provider-aws/lib/data-aws-rds-cluster';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { ClickPipesAccessRole, ClickPipesAccessRoleProps, literal } from './clickpipes-access-role';
-import { cdcEngineVersionProblem, cdcPrerequisites } from '../database/cdc-prerequisites';
+import { cdcEngineVersionProblem, cdcPrerequisites, iamAuthPrerequisites } from '../database/cdc-prerequisites';
 import { databaseUserSql } from '../database/database-user-sql';
+import { CheckedDbInstanceLookup, CheckedRdsClusterLookup, lookupConditions } from './database-lookup';
 import {
   ClickPipesNetworkAccess,
   ClickPipesNetworkAccessOptions,
@@ -27,7 +26,8 @@ import {
   engineVersionProblem,
   postgresMajor,
 } from '../rules/engines';
-import { dbUserProblem, resourceIdProblem } from '../rules/validation';
+import { dbUserProblem, regionProblem, resourceIdProblem } from '../rules/validation';
+import { clickPipesVersionProblem, iamAuthSupportProblem } from '../rules/support';
 
 /** The database user ClickPipes logs in as, as the ClickPipes guide names it. */
 export const DEFAULT_DB_USER = 'clickpipes_iam_user';
@@ -119,6 +119,11 @@ export interface RdsAccessRuleInput {
   readonly iamAuthForReplication?: boolean;
   /** A literal engine version, when known. */
   readonly engineVersion?: string;
+  /**
+   * A literal Region of the database, when known: IAM DB authentication is not offered in every
+   * Region for every engine version ({@link iamAuthSupportProblem}).
+   */
+  readonly region?: string;
   /** The database is created in the same stack and the construct may set its parameters. */
   readonly managedParameters: boolean;
   /** What the caller calls each form, for messages (the config calls `instance`/`cluster` "create"). */
@@ -128,6 +133,8 @@ export interface RdsAccessRuleInput {
   readonly networkAccess?: ClickPipesNetworkAccessOptions;
   /** The security groups of a database of the same stack, which network access defaults to. */
   readonly databaseSecurityGroupIds?: readonly string[];
+  /** Whether a database of the same stack is publicly accessible (undefined: not of this stack, or unknown). */
+  readonly publiclyAccessible?: boolean;
 }
 
 /**
@@ -167,10 +174,14 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
     const p = dbUserProblem(i.dbUser, info.dialect, info.maxUserLength);
     if (p) problems.push(['dbUser', p]);
   }
-  if (i.engineVersion !== undefined) {
-    const p = engineVersionProblem(i.engine, i.engineVersion);
-    if (p) problems.push(['engineVersion', p]);
-  }
+  const versionProblem = i.engineVersion === undefined ? undefined : engineVersionProblem(i.engine, i.engineVersion);
+  if (versionProblem) problems.push(['engineVersion', versionProblem]);
+  const version = versionProblem ? undefined : i.engineVersion;
+  const region = i.region !== undefined && !regionProblem(i.region) ? i.region : undefined;
+  const support = iamAuthSupportProblem(i.engine, version, region);
+  if (support) problems.push([version !== undefined ? 'engineVersion' : 'region', support]);
+  const clickPipes = version === undefined ? undefined : clickPipesVersionProblem(i.engine, version);
+  if (clickPipes) problems.push(['engineVersion', clickPipes]);
   if (info.dialect === 'mysql' && i.iamAuthForReplication !== undefined) {
     problems.push([
       'iamAuthForReplication',
@@ -203,6 +214,17 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
   problems.push(
     ...grantsProblems({ ...i.grants, engine: i.engine, pipeMode: i.pipeMode, engineVersion: i.engineVersion }),
   );
+  if (i.networkAccess && i.publiclyAccessible === false) {
+    problems.push([
+      'networkAccess',
+      'adds ingress from the ClickPipes static IPs, which are public NAT addresses, but the database this stack creates is ' +
+        'not publicly accessible (publicly_accessible = false: its endpoint resolves to a private address only; RDS API, ' +
+        'CreateDBInstance, PubliclyAccessible), so ClickPipes can never reach it. Make it publicly accessible ' +
+        `(${i.formNames?.instance === 'create' ? 'create.publiclyAccessible: true' : 'publiclyAccessible = true on the DB instance'}, ` +
+        'in a subnet group of public subnets; the security group rules then admit ClickPipes only), ' +
+        'or reach it over AWS PrivateLink and remove networkAccess',
+    ]);
+  }
   if (i.networkAccess) {
     problems.push(...networkAccessProblems(i.networkAccess));
     if (!i.networkAccess.securityGroupIds && !i.databaseSecurityGroupIds?.length) {
@@ -256,6 +278,11 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
   public readonly setupSql: string;
   /** What a CDC pipe needs of the database, one sentence each (empty for initial-load). */
   public readonly cdcPrerequisites: readonly string[];
+  /**
+   * What an existing database needs before ClickPipes connects, whatever the pipe mode: IAM
+   * database authentication on (empty for a database of this stack, which the stack turns on).
+   */
+  public readonly databasePrerequisites: readonly string[];
   /** The database's endpoint address, when the stack knows the database (not for `resourceId`). */
   public readonly dbAddress?: string;
   /** The database's port, when the stack knows the database. */
@@ -313,6 +340,11 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       managed: plan.sameStack !== undefined && !plan.hasOwnParameterGroup,
       binlogRetentionHours: props.binlogRetentionHours,
     });
+    this.databasePrerequisites = iamAuthPrerequisites(
+      this.engine,
+      plan.sameStack !== undefined,
+      literal(props.dbInstanceIdentifier ?? props.dbClusterIdentifier),
+    );
     if (props.networkAccess) {
       this.networkAccess = new ClickPipesNetworkAccess(this, 'network_access', {
         ...props.networkAccess,
@@ -330,6 +362,12 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
         value: this.setupSql,
         description: `SQL that creates ${this.dbUser} and grants what ClickPipes reads (${this.pipeMode}): run it once as the master user`,
       });
+      if (this.databasePrerequisites.length) {
+        new TerraformOutput(this, 'database_prerequisites', {
+          value: this.databasePrerequisites.join('; '),
+          description: 'What the existing database needs before ClickPipes connects with IAM authentication',
+        });
+      }
       if (this.cdcPrerequisites.length) {
         new TerraformOutput(this, 'cdc_prerequisites', {
           value: this.cdcPrerequisites.join('; '),
@@ -361,10 +399,13 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       pipeMode,
       iamAuthForReplication: props.iamAuthForReplication,
       engineVersion,
+      region: literal(props.region),
       managedParameters: sameStack !== undefined && !hasOwnParameterGroup,
       grants: props,
       networkAccess: props.networkAccess,
       databaseSecurityGroupIds: sameStack?.vpcSecurityGroupIdsInput,
+      // A cluster's writer instance carries publicly_accessible, which the construct does not see.
+      publiclyAccessible: props.instance ? (props.instance.publiclyAccessibleInput ?? false) === true : undefined,
     });
     if (sameStack) {
       problems.push(
@@ -417,11 +458,9 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
   }
 
   /**
-   * Turns IAM auth on (same stack), or looks the database up, and returns its resource ID.
-   *
-   * A looked-up database is not checked for its engine or IAM auth setting with a Terraform
-   * postcondition: cdktf 0.21 renders `lifecycle.postcondition` as an argument in HCL, which
-   * Terraform rejects.
+   * Turns IAM auth on (same stack), or looks the database up, and returns its resource ID. A
+   * looked-up database is checked at plan time ({@link lookupConditions}): its engine, IAM auth
+   * (Aurora), and the versions IAM DB authentication and ClickPipes need.
    */
   private resolveDatabase(props: ClickPipesRdsIamAccessProps): { resourceId: string; address?: string; port?: number } {
     if (props.instance) {
@@ -434,17 +473,22 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       const { clusterResourceId: resourceId, endpoint: address, port } = props.cluster;
       return { resourceId, address, port };
     }
+    const identifier = props.dbInstanceIdentifier ?? props.dbClusterIdentifier;
+    if (identifier === undefined) return { resourceId: props.resourceId! };
+    const conditions = lookupConditions({
+      engine: this.engine,
+      pipeMode: this.pipeMode,
+      sourceName: this.node.id,
+      identifier,
+      region: literal(props.region),
+      schemaPublication: props.tables === undefined,
+    });
     if (props.dbInstanceIdentifier !== undefined) {
-      const { resourceId, address, port } = new DataAwsDbInstance(this, 'db_instance', {
-        dbInstanceIdentifier: props.dbInstanceIdentifier,
-      });
+      const { resourceId, address, port } = new CheckedDbInstanceLookup(this, 'db_instance', identifier, conditions);
       return { resourceId, address, port };
     }
-    if (props.dbClusterIdentifier !== undefined) {
-      const db = new DataAwsRdsCluster(this, 'db_cluster', { clusterIdentifier: props.dbClusterIdentifier });
-      return { resourceId: db.clusterResourceId, address: db.endpoint, port: db.port };
-    }
-    return { resourceId: props.resourceId! };
+    const db = new CheckedRdsClusterLookup(this, 'db_cluster', identifier, conditions);
+    return { resourceId: db.clusterResourceId, address: db.endpoint, port: db.port };
   }
 
   /** A DB (cluster) parameter group with the engine's CDC parameters, set on the database. */

@@ -11,6 +11,7 @@ import {
 } from './clickpipes-access-role';
 import { FieldProblem } from '../errors';
 import { StatementShape, rolePolicySizeProblem } from '../rules/iam-limits';
+import { kmsDecryptStatement, kmsKeyArnsProblems } from '../rules/kms';
 import {
   AwsPartition,
   arnPartitionProblem,
@@ -111,6 +112,12 @@ export interface ClickPipesS3AccessProps extends ClickPipesAccessRoleProps {
    * @default no queue
    */
   readonly sqsQueueArn?: string | SqsQueue;
+  /**
+   * Customer managed KMS keys the objects are encrypted with (SSE-KMS): the role may
+   * `kms:Decrypt` with exactly these keys. Key ARNs, not aliases.
+   * @default none (objects unencrypted, SSE-S3, or the AWS managed key aws/s3)
+   */
+  readonly kmsKeyArns?: readonly string[];
 }
 
 /** What {@link s3AccessProblems} checks, as plain values. */
@@ -121,6 +128,7 @@ export interface S3AccessRuleInput {
   readonly sqsQueueArn?: string;
   /** The partition of the role, when known. */
   readonly partition?: AwsPartition;
+  readonly kmsKeyArns?: readonly string[];
 }
 
 /** The rules of an S3 source, shared by the construct and the config schema. */
@@ -143,6 +151,7 @@ export function s3AccessProblems(i: S3AccessRuleInput): FieldProblem[] {
       (queue && i.partition && arnPartitionProblem(i.sqsQueueArn, queue.partition, i.partition));
     if (p) problems.push(['sqsQueueArn', p]);
   }
+  problems.push(...kmsKeyArnsProblems(i.kmsKeyArns, i.partition));
   return problems;
 }
 
@@ -180,6 +189,7 @@ export class ClickPipesS3Access extends ClickPipesAccessRole {
       prefix: props.prefix,
       sqsQueueArn: queueArn,
       partition: literalPartition(props),
+      kmsKeyArns: props.kmsKeyArns,
     });
     if (!problems.length) {
       const [partition] = longestArnParts(props);
@@ -190,6 +200,9 @@ export class ClickPipesS3Access extends ClickPipesAccessRole {
 
     this.bucketArns = props.buckets.map((b) => (typeof b === 'string' ? `arn:${this.partition}:s3:::${b}` : b.arn));
     this.objectArns = this.bucketArns.map((arn) => `${arn}/${props.prefix ?? ''}*`);
-    this.addInlinePolicy('s3_read', 's3-read', s3ReadStatements(this.bucketArns, props.prefix, queueArn));
+    this.addInlinePolicy('s3_read', 's3-read', [
+      ...s3ReadStatements(this.bucketArns, props.prefix, queueArn),
+      ...(props.kmsKeyArns?.length ? [kmsDecryptStatement(props.kmsKeyArns)] : []),
+    ]);
   }
 }

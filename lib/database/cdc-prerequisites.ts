@@ -26,11 +26,24 @@ export function cdcPrerequisites(i: CdcPrerequisiteInput): string[] {
   const out = [
     i.managed ? `set by this stack: a ${group} with ${parameters}` : `set in the database's ${group}: ${parameters}`,
   ];
+  // Issue 12, item 8. AWS (RDS API, CreateDBParameterGroup / CreateDBClusterParameterGroup) says to
+  // wait at least 5 minutes after creating a parameter group before creating the first database
+  // that uses it, or its parameters may not take effect. The stack creates both in one apply (a
+  // fixed sleep would need the hashicorp/time provider and still prove nothing); instead the
+  // parameters are checked after apply, and a reboot applies a group that did not take.
+  out.push(verifyAfterApply(i.engine, group, i.managed));
   if (info.dialect === 'postgres') {
     out.push(
-      'PostgreSQL 11 or later (rds.iam_auth_for_replication; ClickPipes recommends 12 or later)',
+      'PostgreSQL 12 or later (ClickPipes reads 12 and later; rds.iam_auth_for_replication exists from 11)',
       'every table of the publication has a primary key or REPLICA IDENTITY FULL',
     );
+    if (i.engine === 'aurora-postgres') {
+      out.push(
+        'wal_sender_timeout is left at its default: an earlier ClickHouse Aurora guide set it to 0 in the DB cluster parameter ' +
+          'group, the current one (clickhouse.com/docs/integrations/clickpipes/postgres/source/aurora) no longer does; set it ' +
+          'to 0 there only if ClickPipes reports replication connections timing out',
+      );
+    }
     return out;
   }
   if (info.kind === 'instance') {
@@ -47,6 +60,23 @@ export function cdcPrerequisites(i: CdcPrerequisiteInput): string[] {
       : 'recommended: gtid-mode = ON and enforce_gtid_consistency = ON (takes a reboot)',
   );
   return out;
+}
+
+/** How to check, after apply, that the CDC parameters took effect, and the fix when not. */
+function verifyAfterApply(engine: RdsEngine, group: string, managed: boolean): string {
+  const info = ENGINES[engine];
+  const check =
+    info.dialect === 'postgres'
+      ? 'SHOW rds.logical_replication; (expect on) and SHOW rds.iam_auth_for_replication; (expect on)'
+      : 'SELECT @@binlog_format, @@binlog_row_image, @@binlog_row_metadata; (expect ROW, FULL, FULL)';
+  const reboot =
+    info.kind === 'cluster'
+      ? 'aws rds reboot-db-instance --db-instance-identifier <writer instance>'
+      : 'aws rds reboot-db-instance --db-instance-identifier <identifier>';
+  const why = managed
+    ? `AWS advises waiting 5 minutes between creating a ${group} and the database that uses it (RDS API, CreateDBParameterGroup), and this stack creates both in one apply`
+    : `a ${group} applies static parameters only after a reboot`;
+  return `verify after apply, as the master user: ${check}; if not, reboot (${reboot}): ${why}`;
 }
 
 /** The lowest MariaDB version with `binlog_row_metadata` (10.5.0). */
@@ -72,4 +102,24 @@ export function cdcEngineVersionProblem(engine: RdsEngine, version: string): str
     `"cdc" needs binlog_row_metadata = FULL, which exists from ${needed}, but the engine version is "${version}"; ` +
     'upgrade the database, or use "initial-load"'
   );
+}
+
+/**
+ * The first step of the ClickPipes guide "AWS IAM DB authentication (RDS/Aurora)" ("Enabling IAM
+ * DB authentication") for a database this stack does not create: turn IAM database
+ * authentication on, with the AWS CLI command that does it. Empty for a database of the stack
+ * (the stack turns it on). A looked-up Aurora cluster is also checked at plan time.
+ */
+export function iamAuthPrerequisites(engine: RdsEngine, managed: boolean, identifier?: string): string[] {
+  if (managed) return [];
+  const cluster = ENGINES[engine].kind === 'cluster';
+  const id = identifier ?? '<identifier>';
+  const command = cluster
+    ? `aws rds modify-db-cluster --db-cluster-identifier ${id} --enable-iam-database-authentication --apply-immediately`
+    : `aws rds modify-db-instance --db-instance-identifier ${id} --enable-iam-database-authentication --apply-immediately`;
+  return [
+    `IAM database authentication on for the ${cluster ? 'Aurora cluster' : 'DB instance'} (the ClickPipes guide's first step, ` +
+      `"Enabling IAM DB authentication"; without it CREATE USER ... AWSAuthenticationPlugin fails with ERROR 1524 on MySQL/MariaDB ` +
+      `and IAM logins fail on PostgreSQL): ${command}`,
+  ];
 }

@@ -2,6 +2,7 @@ import { ENGINES, PipeMode, RdsEngine, postgresMajor } from '../rules/engines';
 import { databaseUserStatements, quoteMysqlString, quotePostgresIdentifier } from './database-user-sql';
 import { FieldProblem } from '../errors';
 import { sqlIdentifierProblem } from '../rules/validation';
+import { maxBinlogRetentionHours } from '../rules/support';
 
 /** A table ClickPipes reads: its schema (a MySQL/MariaDB database) and its name. */
 export interface ReplicatedTable {
@@ -16,7 +17,7 @@ export interface ClickPipesGrantsProps {
   /**
    * Schemas (PostgreSQL) or databases (MySQL, MariaDB) whose tables ClickPipes reads: every
    * table, present and future. Give `schemas` or `tables`, not both.
-   * @default ["public"] on PostgreSQL; none on MySQL/MariaDB (only the `mysql` database the guides grant)
+   * @default ["public"] on PostgreSQL; required on MySQL/MariaDB (give `schemas` or `tables`)
    */
   readonly schemas?: readonly string[];
   /** Single tables ClickPipes reads, instead of whole schemas. */
@@ -42,6 +43,7 @@ export interface SetupSqlInput extends ClickPipesGrantsProps {
 
 export const DEFAULT_PUBLICATION = 'clickpipes';
 export const DEFAULT_BINLOG_RETENTION_HOURS = 72;
+/** The longest binary log retention of RDS for MySQL and MariaDB; Aurora MySQL 2.11+ and 3 keep 2,160 hours (data/rds-binlog-retention.json). */
 export const MAX_BINLOG_RETENTION_HOURS = 168;
 
 /** A MySQL/MariaDB identifier in backticks (a backtick inside is doubled). */
@@ -180,6 +182,14 @@ export function grantsProblems(i: GrantsRuleInput): FieldProblem[] {
   if (i.schemas && i.tables) {
     problems.push(['tables', 'give schemas or tables, not both: a source reads whole schemas or single tables']);
   }
+  if (dialect === 'mysql' && i.schemas === undefined && i.tables === undefined) {
+    problems.push([
+      'schemas',
+      'is missing; list the databases (schemas) or the tables ClickPipes reads: on MySQL and MariaDB the ClickPipes source ' +
+        'guides grant SELECT on the mysql database plus each replicated database, so without them the user can read nothing ' +
+        'and the pipe replicates nothing (there is no default: a database-wide grant on *.* would read every database)',
+    ]);
+  }
   if (i.schemas?.length === 0) problems.push(['schemas', 'is empty; list at least one schema, or leave it out']);
   if (i.tables?.length === 0) problems.push(['tables', 'is empty; list at least one table, or leave it out']);
   const seen = new Set<string>();
@@ -206,15 +216,22 @@ export function grantsProblems(i: GrantsRuleInput): FieldProblem[] {
         'binlogRetentionHours',
         'applies to MySQL and MariaDB sources with pipeMode "cdc" only: remove it',
       ]);
-    } else if (
-      !Number.isInteger(i.binlogRetentionHours) ||
-      i.binlogRetentionHours < 1 ||
-      i.binlogRetentionHours > MAX_BINLOG_RETENTION_HOURS
-    ) {
-      problems.push([
-        'binlogRetentionHours',
-        `${i.binlogRetentionHours} is out of range; expected a whole number of hours from 1 to ${MAX_BINLOG_RETENTION_HOURS} (ClickPipes asks for at least 24, better 72)`,
-      ]);
+    } else {
+      const max = maxBinlogRetentionHours(i.engine, i.engineVersion) ?? {
+        hours: MAX_BINLOG_RETENTION_HOURS,
+        source: '',
+      };
+      if (
+        !Number.isInteger(i.binlogRetentionHours) ||
+        i.binlogRetentionHours < 1 ||
+        i.binlogRetentionHours > max.hours
+      ) {
+        problems.push([
+          'binlogRetentionHours',
+          `${i.binlogRetentionHours} is out of range; expected a whole number of hours from 1 to ${max.hours}, the longest ` +
+            `${ENGINES[i.engine].label} keeps binary logs (AWS, ${max.source}); ClickPipes asks for at least 24, better 72`,
+        ]);
+      }
     }
   }
   if (dialect === 'postgres' && i.pipeMode === 'cdc' && !i.tables && beforePostgres15(i.engineVersion)) {

@@ -1,12 +1,12 @@
 /**
- * The one place where the doctor asks whether an engine version can serve a ClickPipes source.
- *
- * Today it applies the rules of lib/rules/engines.ts and lib/database/cdc-prerequisites.ts (version
- * form, PostgreSQL 11+ for CDC over IAM, binlog_row_metadata for MySQL/MariaDB CDC). The table of
- * engines, versions and Regions with IAM database authentication (issue 12) plugs in here: replace
- * the body of {@link engineSupportProblem}, or pass another rule to the doctor's RDS check.
+ * The one place where the doctor asks whether an engine version can serve a ClickPipes source:
+ * the same rules as the synth. The version's form (lib/rules/engines.ts), IAM database
+ * authentication per engine, version and Region and the PostgreSQL versions ClickPipes reads
+ * (lib/rules/support.ts, from data/rds-iam-auth-support.json), and the CDC minimums
+ * (lib/database/cdc-prerequisites.ts). Tests may pass another rule to the doctor's RDS check.
  */
-import { MIN_POSTGRES_FOR_IAM_CDC, PipeMode, RdsEngine, engineVersionProblem, postgresMajor } from '../rules/engines';
+import { PipeMode, RdsEngine, engineVersionProblem } from '../rules/engines';
+import { sourceSupportProblems } from '../rules/support';
 import { cdcEngineVersionProblem } from '../database/cdc-prerequisites';
 
 /** The problem with an engine version for a source in a region, with the fix; undefined when it is supported. */
@@ -17,12 +17,7 @@ export type EngineSupportRule = (
   region: string,
 ) => string | undefined;
 
-export const engineSupportProblem: EngineSupportRule = (engine, version, pipeMode) => {
-  const form = engineVersionProblem(engine, version);
-  if (form) return form;
-  if (pipeMode !== 'cdc') return undefined;
-  const major = postgresMajor(version);
-  if (engine.endsWith('postgres') && major !== undefined && major < MIN_POSTGRES_FOR_IAM_CDC)
-    return `"cdc" over IAM authentication needs PostgreSQL ${MIN_POSTGRES_FOR_IAM_CDC} or later (rds.iam_auth_for_replication), but the engine version is "${version}"; upgrade the database`;
-  return cdcEngineVersionProblem(engine, version);
-};
+export const engineSupportProblem: EngineSupportRule = (engine, version, pipeMode, region) =>
+  engineVersionProblem(engine, version) ??
+  sourceSupportProblems(engine, version, region)[0] ??
+  (pipeMode === 'cdc' ? cdcEngineVersionProblem(engine, version) : undefined);

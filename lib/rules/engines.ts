@@ -22,7 +22,11 @@ export interface EngineInfo {
   readonly label: string;
   /** Longest database user name the engine accepts. */
   readonly maxUserLength: number;
-  /** `engine_version` of a database this library creates when none is given. */
+  /**
+   * `engine_version` of a database this library creates when none is given: a major version in
+   * standard support where RDS accepts one (RDS picks the newest minor and upgrades it), else a
+   * full Aurora version that the created cluster then ignores in plans (see managed-database.ts).
+   */
   readonly defaultVersion: string;
   /** Default `instance_class` of a database this library creates. */
   readonly defaultInstanceClass: string;
@@ -51,6 +55,12 @@ const majorMinor = (version: string): string => {
   return `${m[1]}.${m[2]}`;
 };
 
+// wal_sender_timeout: the ClickHouse Aurora Postgres guide in clickhouse-docs (commit d21a0844,
+// docs/integrations/data-ingestion/clickpipes/postgres/source/aurora.md) asked for
+// wal_sender_timeout = 0 besides rds.logical_replication; the current page
+// (https://clickhouse.com/docs/integrations/clickpipes/postgres/source/aurora, read 2026-12-02)
+// asks for rds.logical_replication = 1 only. The newer page wins: not set here, and the CDC
+// prerequisites say so (lib/database/cdc-prerequisites.ts).
 const POSTGRES_CDC: readonly CdcParameter[] = [
   { name: 'rds.logical_replication', value: '1', applyMethod: 'pending-reboot' },
   { name: 'rds.iam_auth_for_replication', value: '1', applyMethod: 'immediate' },
@@ -90,7 +100,8 @@ export const ENGINES: Readonly<Record<RdsEngine, EngineInfo>> = {
     terraformEngine: 'mysql',
     label: 'RDS for MySQL',
     maxUserLength: 32,
-    defaultVersion: '8.0',
+    // 8.0 left RDS standard support on 2026-07-31 (Amazon RDS for MySQL release calendar); 8.4 is the LTS.
+    defaultVersion: '8.4',
     defaultInstanceClass: 'db.t4g.micro',
     family: (v) => `mysql${majorMinor(v)}`,
     cdcParameters: MYSQL_CDC,
@@ -113,7 +124,9 @@ export const ENGINES: Readonly<Record<RdsEngine, EngineInfo>> = {
     terraformEngine: 'mariadb',
     label: 'RDS for MariaDB',
     maxUserLength: 80,
-    defaultVersion: '10.11',
+    // 11.4 (LTS): IAM DB authentication in every Region that offers it for MariaDB, where 10.11 is
+    // missing in some (data/rds-iam-auth-support.json).
+    defaultVersion: '11.4',
     defaultInstanceClass: 'db.t4g.micro',
     family: (v) => `mariadb${majorMinor(v)}`,
     cdcParameters: MYSQL_CDC,
