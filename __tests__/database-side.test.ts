@@ -371,7 +371,9 @@ describe('CDC prerequisites (issue 12)', () => {
       ),
     );
     expect(mysql).toContainEqual(
-      expect.stringMatching(/SELECT @@binlog_format, @@binlog_row_image, @@binlog_row_metadata; \(expect ROW, FULL, FULL\)/),
+      expect.stringMatching(
+        /SELECT @@binlog_format, @@binlog_row_image, @@binlog_row_metadata; \(expect ROW, FULL, FULL\)/,
+      ),
     );
   });
 

@@ -67,7 +67,13 @@ export const EXAMPLE_CONFIG: ClickPipesConfig = {
       accountId: '210987654321',
       region: 'eu-west-1',
       sources: [
-        { name: 'events', type: 'rds-mariadb', create: { engineVersion: '10.11' }, pipeMode: 'cdc', schemas: ['events'] },
+        {
+          name: 'events',
+          type: 'rds-mariadb',
+          create: { engineVersion: '10.11' },
+          pipeMode: 'cdc',
+          schemas: ['events'],
+        },
         { name: 'metrics', type: 'rds-postgres', create: { engineVersion: '16' }, pipeMode: 'cdc' },
         { name: 'reports', type: 'aurora-postgres', create: {} },
       ],

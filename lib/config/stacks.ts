@@ -260,7 +260,8 @@ function regionSupportProblem(source: SourceConfig, region: string): [ConfigPath
   const problem = iamAuthSupportProblem(engine, version, region);
   if (problem === undefined || problem === iamAuthSupportProblem(engine, version)) return undefined;
   const field = version === undefined ? ['type'] : rds.create ? ['create', 'engineVersion'] : ['engineVersion'];
-  const defaulted = rds.create && rds.create.engineVersion === undefined ? ' (the default version; set create.engineVersion)' : '';
+  const defaulted =
+    rds.create && rds.create.engineVersion === undefined ? ' (the default version; set create.engineVersion)' : '';
   return [field, `${problem} (region ${region} of the stack)${defaulted}`];
 }
 
