@@ -10,8 +10,11 @@
  */
 import * as path from 'path';
 import { ClickPipesInputError } from './lib/errors';
-import { checkExport, describeStale, exportStacks } from './lib/app/export';
-import { loadConfig, synthesize } from './lib/app/synth';
+
+// The synth and the export load cdktf and the provider classes: only when a command runs, so
+// that --help and usage errors answer at once.
+const synthModule = () => import('./lib/app/synth');
+const exportModule = () => import('./lib/app/export');
 
 /** Where {@link main} reads and writes: the process's own by default (tests run it in-process). */
 export interface AppIo {
@@ -90,6 +93,7 @@ async function synthCommand(argv: readonly string[], io: CommandIo): Promise<num
   const args = parseArgs(argv, ['--hcl', '--quiet'], SYNTH_USAGE);
   if ('error' in args) return usageError(args.error, io);
   try {
+    const { loadConfig, synthesize } = await synthModule();
     const { config, origin } = loadConfig(io.env, io.cwd);
     const stacks = synthesize(config, {
       outdir: path.resolve(io.cwd, io.env.CDKTF_OUTDIR ?? 'cdktf.out'),
@@ -110,6 +114,10 @@ async function exportCommand(argv: readonly string[], io: CommandIo): Promise<nu
   const say = (text: string) => args.set.has('--quiet') || io.stdout(text);
   const hcl = args.set.has('--hcl');
   try {
+    const [{ loadConfig }, { checkExport, describeStale, exportStacks }] = await Promise.all([
+      synthModule(),
+      exportModule(),
+    ]);
     const { config, origin } = loadConfig(io.env, io.cwd);
     const out = args.out ?? DEFAULT_EXPORT_DIR;
     const options = { out: path.resolve(io.cwd, out), hcl };

@@ -249,9 +249,21 @@ describe('from a synthesized stack', () => {
       '--source nope: no such source in stack(s) analytics, prod',
     );
     expect((await run('--source', 'orders')).stderr).toContain('--host: missing');
-    expect((await run('--source', 'orders', '--host', 'orders-prod.x.us-east-1.rds.amazonaws.com')).stderr).toContain(
-      '--port: missing',
+    // --port is optional: a looked-up database's default is the engine's (5432 for PostgreSQL).
+    const defaultPort = await run(
+      '--source',
+      'orders',
+      '--host',
+      'orders-prod.x.us-east-1.rds.amazonaws.com',
+      '--token-only',
     );
+    expect([defaultPort.exitCode, defaultPort.stderr]).toEqual([0, '']);
+    expect(parseToken(defaultPort.stdout.trim()).port).toBe(5432);
+    const mysqlDefault = await runConnect(
+      ['--engine', 'rds-mysql', '--host', 'h.example', '--region', 'us-east-1', '--user', 'u', '--token-only'],
+      CREDENTIALS,
+    );
+    expect(parseToken(mysqlDefault.stdout.trim()).port).toBe(3306);
     const flagsOnly = await runConnect([
       '--engine',
       'rds-postgres',

@@ -9,8 +9,8 @@
 import * as fs from 'fs';
 import { ENGINES, RDS_ENGINES, RdsEngine } from '../rules/engines';
 import { ClickPipesInputError } from '../errors';
-import { SourceConnectionInfo } from '../app/source-files';
-import { DEFAULT_DB_PORTS } from '../constructs/network-access';
+import type { SourceConnectionInfo } from '../app/source-info';
+import { DEFAULT_DB_PORTS } from '../rules/ports';
 import { dbUserProblem, regionProblem } from '../rules/validation';
 import { CA_BUNDLE_URL, ConnectTarget, Credentials, DEFAULT_CA_BUNDLE, authToken, clientCommand } from './auth-token';
 import { FoundSource, NO_STATE_HINT, findSource, isTerraformWarning, terraformOutputs } from './stack-sources';

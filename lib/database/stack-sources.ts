@@ -9,7 +9,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ClickPipesInputError } from '../errors';
-import { SOURCES_FILE, SOURCE_FILES_DIR, SourceConnectionInfo } from '../app/source-files';
+import { SOURCES_FILE, SOURCE_FILES_DIR, SourceConnectionInfo } from '../app/source-info';
 
 /** A source found in a synthesized stack, and the stack folder it is in (where Terraform runs). */
 export interface FoundSource {

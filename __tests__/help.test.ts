@@ -1,0 +1,132 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { COMMANDS } from '../main';
+import { MAIN, runApp, tempFolders } from './helpers';
+import { ROOT, userProject } from './user-project';
+
+// --help and usage errors of every command and bin, as a Node CLI does them: the help to stdout
+// and exit 0; a usage error as one line on stderr naming the argument and pointing at --help, exit 2.
+
+const tmp = tempFolders('cpa-help-');
+const CONNECT = path.join(ROOT, 'dist', 'connect.js');
+
+beforeAll(() => {
+  if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm test` (it builds first)');
+});
+
+const connect = (args: string[]) => {
+  const r = spawnSync(process.execPath, [CONNECT, ...args], { cwd: tmp(), encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+test.each([['--help'], ['-h'], ['help'], ['--hcl', '--help']])('the app: %s', (...args) => {
+  const dir = tmp();
+  const r = runApp(dir, {}, args);
+  expect([r.status, r.stderr]).toEqual([0, '']);
+  expect(r.stdout).toMatch(/^usage: cdktf-clickpipes-aws \[--hcl\] \[--quiet\]\n/);
+  for (const word of ['CLICKPIPES_CONFIG', 'CDKTF_OUTDIR', 'cdktf.out', 'clickpipes-connect --help', 'Exit status'])
+    expect(r.stdout).toContain(word);
+  for (const [name, command] of Object.entries(COMMANDS)) {
+    expect(r.stdout.split('\n')).toContainEqual(expect.stringMatching(new RegExp(`^  ${name} +\\S`)));
+    expect(r.stdout).toContain(command.summary);
+  }
+  expect(Object.keys(COMMANDS)).toContain('export');
+  // Nothing was synthesized.
+  expect(fs.readdirSync(dir)).toEqual([]);
+});
+
+test.each([
+  ['export', '--help'],
+  ['export', '-h'],
+  ['help', 'export'],
+  ['export', '--check', '--help'],
+])('export: %s %s', (...args) => {
+  const dir = tmp();
+  const r = runApp(dir, {}, args);
+  expect([r.status, r.stderr]).toEqual([0, '']);
+  expect(r.stdout).toBe(`${COMMANDS.export.help}\n`);
+  expect(r.stdout).toMatch(/^usage: cdktf-clickpipes-aws export \[--out DIR\] \[--hcl\] \[--check\] \[--quiet\]\n/);
+  expect(r.stdout).toContain('CLICKPIPES_CONFIG');
+  expect(fs.readdirSync(dir)).toEqual([]);
+});
+
+test.each([
+  [['--json'], 'unknown argument --json', 'cdktf-clickpipes-aws --help'],
+  [['-x'], 'unknown argument -x', 'cdktf-clickpipes-aws --help'],
+  [['export', '--force'], 'unknown argument --force', 'cdktf-clickpipes-aws export --help'],
+  [['export', '--out'], '--out needs a folder (--out DIR)', 'cdktf-clickpipes-aws export --help'],
+  [['export', '--out', '--hcl'], '--out needs a folder (--out DIR), got --hcl', 'cdktf-clickpipes-aws export --help'],
+  [['export', '--out='], '--out needs a folder (--out DIR)', 'cdktf-clickpipes-aws export --help'],
+  [['help', 'deploy'], 'help: no command deploy; the commands: export', undefined],
+])('usage error: %j', (args, named, pointer) => {
+  const dir = tmp();
+  const r = runApp(dir, {}, args);
+  expect(r.status).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr.split('\n')).toEqual([expect.stringMatching(/^cdktf-clickpipes-aws: /), '']);
+  expect(r.stderr).toContain(named);
+  if (pointer) expect(r.stderr).toContain(`(more: ${pointer})`);
+  expect(fs.readdirSync(dir)).toEqual([]);
+});
+
+test('export --out=DIR and a folder named like a flag with --out=', () => {
+  const dir = tmp();
+  expect(runApp(dir, {}, ['export', '--out=-committed', '--quiet'])).toMatchObject({ status: 0, stderr: '' });
+  expect(fs.readdirSync(path.join(dir, '-committed')).sort()).toEqual(['manifest.json', 'stacks']);
+});
+
+test.each([['--help'], ['-h'], ['--source', 'orders', '--help']])('clickpipes-connect %s', (...args) => {
+  const r = connect(args);
+  expect([r.status, r.stderr]).toEqual([0, '']);
+  expect(r.stdout).toMatch(/^usage: clickpipes-connect --source <name> --host <endpoint>/);
+  for (const word of ['--check', '--port', 'AWS_PROFILE', 'terraform output -raw orders_db_address', 'Exit status'])
+    expect(r.stdout).toContain(word);
+});
+
+test.each([
+  [[], 'give --source <name> and --host <endpoint>'],
+  [['--verbose'], 'unknown option --verbose'],
+  [['orders'], 'unexpected argument "orders"'],
+  [['--source'], '--source needs a value'],
+])('clickpipes-connect usage error: %j', (args, named) => {
+  const r = connect(args);
+  expect(r.status).toBe(2);
+  // Not a terminal: `false` on stdout, so that `eval "$(clickpipes-connect …)"` fails.
+  expect(r.stdout).toBe('false\n');
+  expect(r.stderr).toBe(`clickpipes-connect: ${named}; see clickpipes-connect --help\n`);
+});
+
+test('the package bins answer --help through npx in a project that installed the package', () => {
+  const project = userProject('cpa-help-user-');
+  try {
+    for (const [bin, usage] of [
+      ['cdktf-clickpipes-aws', 'usage: cdktf-clickpipes-aws '],
+      ['clickpipes-connect', 'usage: clickpipes-connect '],
+    ]) {
+      const r = spawnSync('npx', ['--no-install', bin, '--help'], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, CHECKPOINT_DISABLE: '1', npm_config_update_notifier: 'false' },
+      });
+      expect([bin, r.status, r.stdout.slice(0, usage.length)]).toEqual([bin, 0, usage]);
+    }
+  } finally {
+    fs.rmSync(project, { recursive: true, force: true });
+  }
+});
+
+test('the help file lists the npm scripts that exist, each command of the app, and the connect line of the README', () => {
+  const help = fs.readFileSync(path.join(ROOT, 'help'), 'utf8');
+  const scripts = Object.keys(
+    (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: object }).scripts,
+  );
+  const named = [...help.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
+  expect(named.filter((s) => !scripts.includes(s))).toEqual([]);
+  for (const name of Object.keys(COMMANDS)) expect(help).toContain(`npm run ${name}`);
+  expect(help).toContain('--help');
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const connectLine = /^eval "\$\(npx clickpipes-connect .*$/m.exec(readme)?.[0];
+  expect(connectLine).toBeDefined();
+  expect(help).toContain(connectLine);
+});
