@@ -97,7 +97,7 @@ export function isTerraformWarning(text: string): boolean {
 
 /** What to do when the stack has no outputs yet. */
 export const NO_STATE_HINT =
-  'the stack has no state here yet: run `terraform apply` in the stack folder first (with remote state: `terraform init`)';
+  'the stack has no outputs here yet: in the stack folder, run `terraform init` and `terraform apply` first';
 
 /**
  * The values of the outputs `names` of the stack in `stackDir`, from `terraform output -json` run
