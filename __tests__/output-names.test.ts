@@ -31,7 +31,11 @@ const all = (stack: TerraformStack, prefix?: (id: string) => string | undefined)
     streams: ['c'],
     ...p('clicks'),
   });
-  new ClickPipesS3Access(stack, 'landing', { clickHouseIamRoleArn: CLICKHOUSE_ROLE, buckets: ['acme-landing'], ...p('landing') });
+  new ClickPipesS3Access(stack, 'landing', {
+    clickHouseIamRoleArn: CLICKHOUSE_ROLE,
+    buckets: ['acme-landing'],
+    ...p('landing'),
+  });
   new ClickPipesMskAccess(stack, 'kafka', { clickHouseIamRoleArn: CLICKHOUSE_ROLE, clusterArn: MSK, ...p('kafka') });
 };
 
