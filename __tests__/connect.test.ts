@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXAMPLE_CONFIG, parseConfig, synthesize } from '../lib';
-import { authToken, clientCommand, runConnect } from '../lib/database/connect';
+import { authToken, checkTarget, clientCommand, runConnect } from '../lib/database/connect';
 
 // Tokens are made offline by @aws-sdk/rds-signer from fixed credentials at a fixed time (Jest's
 // fake Date only), and their SigV4 signature is recomputed here with node's crypto.
@@ -333,4 +333,31 @@ test('the clickpipes-connect bin runs with credentials from the environment', ()
     expectedSignature(t.host, t.port, 'eu-west-1', t.query, CREDENTIALS.secretAccessKey),
   );
   expect(t.query.DBUser).toBe('clickpipes_iam_user');
+});
+
+test('--check of a looked-up database compares host and port with what Terraform read', () => {
+  const source = {
+    engine: 'rds-postgres' as const,
+    region: 'us-east-1',
+    dbUser: 'clickpipes_iam_user',
+    pipeMode: 'initial-load' as const,
+    identifier: 'orders-prod',
+    addressOutput: 'orders_db_address',
+    portOutput: 'orders_db_port',
+    setupSqlFile: 'clickpipes/orders.sql',
+  };
+  const target = { engine: source.engine, host: HOST, port: 5432, region: source.region, user: source.dbUser };
+  expect(checkTarget(target, source, { address: HOST.toUpperCase(), port: 5432 })).toEqual([]);
+  expect(checkTarget(target, source, { address: HOST, port: 6543 })).toEqual([
+    `--port: 5432, but Terraform's orders_db_port is 6543; give --port "$(terraform output -raw orders_db_port)"`,
+  ]);
+  const other = 'orders-prod.other.us-east-1.rds.amazonaws.com';
+  expect(checkTarget({ ...target, host: other }, source, { address: HOST, port: 5432 })).toEqual([
+    `--host: ${other}, but Terraform's orders_db_address is ${HOST}`,
+  ]);
+  // Without what Terraform read, the endpoint's form is checked.
+  expect(checkTarget({ ...target, host: other }, source)).toEqual([]);
+  expect(checkTarget({ ...target, host: 'db.example.com' }, source)).toEqual([
+    '--host: db.example.com is not an RDS endpoint in us-east-1 (expected a name ending in .us-east-1.rds.amazonaws.com)',
+  ]);
 });
