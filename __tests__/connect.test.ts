@@ -277,6 +277,11 @@ describe('from a synthesized stack', () => {
       'rdsadmin',
     ]);
     expect(flagsOnly.exitCode).toBe(1);
+    const quoted = await run('--source', 'orders', '--host', '"orders-prod.x.us-east-1.rds.amazonaws.com"');
+    expect([quoted.exitCode, quoted.stderr]).toEqual([
+      1,
+      'clickpipes-connect: --host: "orders-prod.x.us-east-1.rds.amazonaws.com" is in quotes, as `terraform output` prints strings; use `terraform output -raw`\n',
+    ]);
     expect(flagsOnly.stderr).toContain('--port: "99999" is not a TCP port');
     expect(flagsOnly.stderr).toContain('--region: "mars-1" is not an AWS region code');
     expect(

@@ -207,6 +207,10 @@ export function resolveTarget(
     );
   } else if (host === '') {
     problems.push(`--host: empty: ${NO_STATE_HINT}`);
+  } else if (/^".*"$/.test(host)) {
+    problems.push(
+      `--host: ${host} is in quotes, as \`terraform output\` prints strings; use \`terraform output -raw\``,
+    );
   } else if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(host))
     problems.push(`--host: ${JSON.stringify(host)} is not a host name`);
   if (problems.length === 0) {
