@@ -1,8 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { COMMANDS, mainHelp } from '../main';
-import { CONNECT_USAGE } from '../lib/database/connect';
+import { COMMANDS, main, mainHelp } from '../main';
+import { CONNECT_USAGE, runConnect } from '../lib/database/connect';
 import { MAIN, runApp, tempFolders } from './helpers';
 import { ROOT, userProject } from './user-project';
 
@@ -16,14 +16,34 @@ beforeAll(() => {
   if (!fs.existsSync(MAIN)) throw new Error('dist/main.js is missing: run `npm test` (it builds first)');
 });
 
-const connect = (args: string[]) => {
-  const r = spawnSync(process.execPath, [CONNECT, ...args], { cwd: tmp(), encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+// The first case of each table runs the compiled bin; the others run in this process (a process
+// start is a tenth of a second of CPU, and the suite has a time budget).
 
-test.each([['--help'], ['-h'], ['help'], ['--hcl', '--help']])('the app: %s', (...args) => {
+/** The app, as a process for the first case of a table (`index` 0), else in-process. */
+async function app(dir: string, args: string[], index: number) {
+  if (index === 0) return runApp(dir, {}, args);
+  let stdout = '';
+  let stderr = '';
+  const status = await main(args, { cwd: dir, env: {}, stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { status, stdout, stderr };
+}
+
+/** clickpipes-connect, likewise (in-process, without the `false` that the bin adds on failure). */
+async function connect(args: string[], index: number) {
+  if (index === 0) {
+    const r = spawnSync(process.execPath, [CONNECT, ...args], { cwd: tmp(), encoding: 'utf8' });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  const r = await runConnect(args, undefined, tmp());
+  return { status: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The rows of a table with their index, for {@link app} and {@link connect}. */
+const indexed = <T extends unknown[]>(rows: T[]) => rows.map((row, i) => [i, ...row] as [number, ...T]);
+
+test.each(indexed([['--help'], ['-h'], ['help'], ['--hcl', '--help']]))('the app (%i): %s', async (i, ...args) => {
   const dir = tmp();
-  const r = runApp(dir, {}, args);
+  const r = await app(dir, args, i);
   expect([r.status, r.stderr]).toEqual([0, '']);
   expect(r.stdout).toMatch(/^usage: cdktf-clickpipes-aws \[--hcl\] \[--quiet\]\n/);
   for (const word of ['CLICKPIPES_CONFIG', 'CDKTF_OUTDIR', 'cdktf.out', 'clickpipes-connect --help', 'Exit status'])
@@ -37,14 +57,16 @@ test.each([['--help'], ['-h'], ['help'], ['--hcl', '--help']])('the app: %s', (.
   expect(fs.readdirSync(dir)).toEqual([]);
 });
 
-test.each([
-  ['export', '--help'],
-  ['export', '-h'],
-  ['help', 'export'],
-  ['export', '--check', '--help'],
-])('export: %s %s', (...args) => {
+test.each(
+  indexed([
+    ['export', '--help'],
+    ['export', '-h'],
+    ['help', 'export'],
+    ['export', '--check', '--help'],
+  ]),
+)('export (%i): %s %s', async (i, ...args) => {
   const dir = tmp();
-  const r = runApp(dir, {}, args);
+  const r = await app(dir, args, i);
   expect([r.status, r.stderr]).toEqual([0, '']);
   expect(r.stdout).toBe(`${COMMANDS.export.help}\n`);
   expect(r.stdout).toMatch(/^usage: cdktf-clickpipes-aws export \[--out DIR\] \[--hcl\] \[--check\] \[--quiet\]\n/);
@@ -52,17 +74,19 @@ test.each([
   expect(fs.readdirSync(dir)).toEqual([]);
 });
 
-test.each([
-  [['--json'], 'unknown argument --json', 'cdktf-clickpipes-aws --help'],
-  [['-x'], 'unknown argument -x', 'cdktf-clickpipes-aws --help'],
-  [['export', '--force'], 'unknown argument --force', 'cdktf-clickpipes-aws export --help'],
-  [['export', '--out'], '--out needs a folder (--out DIR)', 'cdktf-clickpipes-aws export --help'],
-  [['export', '--out', '--hcl'], '--out needs a folder (--out DIR), got --hcl', 'cdktf-clickpipes-aws export --help'],
-  [['export', '--out='], '--out needs a folder (--out DIR)', 'cdktf-clickpipes-aws export --help'],
-  [['help', 'deploy'], 'help: no command deploy; the commands: export', undefined],
-])('usage error: %j', (args, named, pointer) => {
+test.each(
+  indexed<[string[], string, string | undefined]>([
+    [['--json'], 'unknown argument --json', 'cdktf-clickpipes-aws --help'],
+    [['-x'], 'unknown argument -x', 'cdktf-clickpipes-aws --help'],
+    [['export', '--force'], 'unknown argument --force', 'cdktf-clickpipes-aws export --help'],
+    [['export', '--out'], '--out needs a folder (--out DIR)', 'cdktf-clickpipes-aws export --help'],
+    [['export', '--out', '--hcl'], '--out needs a folder (--out DIR), got --hcl', 'cdktf-clickpipes-aws export --help'],
+    [['export', '--out='], '--out needs a folder (--out DIR)', 'cdktf-clickpipes-aws export --help'],
+    [['help', 'deploy'], 'help: no command deploy; the commands: export', undefined],
+  ]),
+)('usage error (%i): %j', async (i, args, named, pointer) => {
   const dir = tmp();
-  const r = runApp(dir, {}, args);
+  const r = await app(dir, args, i);
   expect(r.status).toBe(2);
   expect(r.stdout).toBe('');
   expect(r.stderr.split('\n')).toEqual([expect.stringMatching(/^cdktf-clickpipes-aws: /), '']);
@@ -77,24 +101,29 @@ test('export --out=DIR and a folder named like a flag with --out=', () => {
   expect(fs.readdirSync(path.join(dir, '-committed')).sort()).toEqual(['manifest.json', 'stacks']);
 });
 
-test.each([['--help'], ['-h'], ['--source', 'orders', '--help']])('clickpipes-connect %s', (...args) => {
-  const r = connect(args);
-  expect([r.status, r.stderr]).toEqual([0, '']);
-  expect(r.stdout).toMatch(/^usage: clickpipes-connect --source <name> --host <endpoint>/);
-  for (const word of ['--check', '--port', 'AWS_PROFILE', 'terraform output -raw orders_db_address', 'Exit status'])
-    expect(r.stdout).toContain(word);
-});
+test.each(indexed([['--help'], ['-h'], ['--source', 'orders', '--help']]))(
+  'clickpipes-connect (%i) %s',
+  async (i, ...args) => {
+    const r = await connect(args, i);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toMatch(/^usage: clickpipes-connect --source <name> --host <endpoint>/);
+    for (const word of ['--check', '--port', 'AWS_PROFILE', 'terraform output -raw orders_db_address', 'Exit status'])
+      expect(r.stdout).toContain(word);
+  },
+);
 
-test.each([
-  [[], 'give --source <name> and --host <endpoint>'],
-  [['--verbose'], 'unknown option --verbose'],
-  [['orders'], 'unexpected argument "orders"'],
-  [['--source'], '--source needs a value'],
-])('clickpipes-connect usage error: %j', (args, named) => {
-  const r = connect(args);
+test.each(
+  indexed<[string[], string]>([
+    [[], 'give --source <name> and --host <endpoint>'],
+    [['--verbose'], 'unknown option --verbose'],
+    [['orders'], 'unexpected argument "orders"'],
+    [['--source'], '--source needs a value'],
+  ]),
+)('clickpipes-connect usage error (%i): %j', async (i, args, named) => {
+  const r = await connect(args, i);
   expect(r.status).toBe(2);
-  // Not a terminal: `false` on stdout, so that `eval "$(clickpipes-connect …)"` fails.
-  expect(r.stdout).toBe('false\n');
+  // The bin's stdout is not a terminal here: `false`, so that `eval "$(clickpipes-connect …)"` fails.
+  expect(r.stdout).toBe(i === 0 ? 'false\n' : '');
   expect(r.stderr).toBe(`clickpipes-connect: ${named}; see clickpipes-connect --help\n`);
 });
 
