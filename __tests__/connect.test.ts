@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXAMPLE_CONFIG, parseConfig, synthesize } from '../lib';
-import { authToken, clientCommand, runConnect } from '../lib/database/connect';
+import { authToken, checkTarget, clientCommand, runConnect } from '../lib/database/connect';
 
 // Tokens are made offline by @aws-sdk/rds-signer from fixed credentials at a fixed time (Jest's
 // fake Date only), and their SigV4 signature is recomputed here with node's crypto.
@@ -249,9 +249,21 @@ describe('from a synthesized stack', () => {
       '--source nope: no such source in stack(s) analytics, prod',
     );
     expect((await run('--source', 'orders')).stderr).toContain('--host: missing');
-    expect((await run('--source', 'orders', '--host', 'orders-prod.x.us-east-1.rds.amazonaws.com')).stderr).toContain(
-      '--port: missing',
+    // --port is optional: a looked-up database's default is the engine's (5432 for PostgreSQL).
+    const defaultPort = await run(
+      '--source',
+      'orders',
+      '--host',
+      'orders-prod.x.us-east-1.rds.amazonaws.com',
+      '--token-only',
     );
+    expect([defaultPort.exitCode, defaultPort.stderr]).toEqual([0, '']);
+    expect(parseToken(defaultPort.stdout.trim()).port).toBe(5432);
+    const mysqlDefault = await runConnect(
+      ['--engine', 'rds-mysql', '--host', 'h.example', '--region', 'us-east-1', '--user', 'u', '--token-only'],
+      CREDENTIALS,
+    );
+    expect(parseToken(mysqlDefault.stdout.trim()).port).toBe(3306);
     const flagsOnly = await runConnect([
       '--engine',
       'rds-postgres',
@@ -265,6 +277,11 @@ describe('from a synthesized stack', () => {
       'rdsadmin',
     ]);
     expect(flagsOnly.exitCode).toBe(1);
+    const quoted = await run('--source', 'orders', '--host', '"orders-prod.x.us-east-1.rds.amazonaws.com"');
+    expect([quoted.exitCode, quoted.stderr]).toEqual([
+      1,
+      'clickpipes-connect: --host: "orders-prod.x.us-east-1.rds.amazonaws.com" is in quotes, as `terraform output` prints strings; use `terraform output -raw`\n',
+    ]);
     expect(flagsOnly.stderr).toContain('--port: "99999" is not a TCP port');
     expect(flagsOnly.stderr).toContain('--region: "mars-1" is not an AWS region code');
     expect(
@@ -321,4 +338,31 @@ test('the clickpipes-connect bin runs with credentials from the environment', ()
     expectedSignature(t.host, t.port, 'eu-west-1', t.query, CREDENTIALS.secretAccessKey),
   );
   expect(t.query.DBUser).toBe('clickpipes_iam_user');
+});
+
+test('--check of a looked-up database compares host and port with what Terraform read', () => {
+  const source = {
+    engine: 'rds-postgres' as const,
+    region: 'us-east-1',
+    dbUser: 'clickpipes_iam_user',
+    pipeMode: 'initial-load' as const,
+    identifier: 'orders-prod',
+    addressOutput: 'orders_db_address',
+    portOutput: 'orders_db_port',
+    setupSqlFile: 'clickpipes/orders.sql',
+  };
+  const target = { engine: source.engine, host: HOST, port: 5432, region: source.region, user: source.dbUser };
+  expect(checkTarget(target, source, { address: HOST.toUpperCase(), port: 5432 })).toEqual([]);
+  expect(checkTarget(target, source, { address: HOST, port: 6543 })).toEqual([
+    `--port: 5432, but Terraform's orders_db_port is 6543; give --port "$(terraform output -raw orders_db_port)"`,
+  ]);
+  const other = 'orders-prod.other.us-east-1.rds.amazonaws.com';
+  expect(checkTarget({ ...target, host: other }, source, { address: HOST, port: 5432 })).toEqual([
+    `--host: ${other}, but Terraform's orders_db_address is ${HOST}`,
+  ]);
+  // Without what Terraform read, the endpoint's form is checked.
+  expect(checkTarget({ ...target, host: other }, source)).toEqual([]);
+  expect(checkTarget({ ...target, host: 'db.example.com' }, source)).toEqual([
+    '--host: db.example.com is not an RDS endpoint in us-east-1 (expected a name ending in .us-east-1.rds.amazonaws.com)',
+  ]);
 });

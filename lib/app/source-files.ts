@@ -1,5 +1,5 @@
 import { RdsSourceConfig, SourceConfig, StackAccountConfig } from '../config/config';
-import { ENGINES, PipeMode, RDS_ENGINES, RdsEngine } from '../rules/engines';
+import { ENGINES, RDS_ENGINES } from '../rules/engines';
 import { identifierOf } from '../constructs/managed-database';
 import { DEFAULT_DB_PORTS } from '../constructs/network-access';
 import { ClickPipesRdsIamAccess } from '../constructs/rds-iam-access';
@@ -7,31 +7,13 @@ import { ClickPipesAccessRole } from '../constructs/clickpipes-access-role';
 import { setupSqlFile } from '../database/setup-sql';
 import { DIAGRAM_FILE, stackDiagram } from './diagram';
 import { accountStackOf } from './stack-picture';
+import { SOURCES_FILE, SOURCE_FILES_DIR, SourceConnectionInfo } from './source-info';
 
 const isRdsSource = (source: SourceConfig): source is RdsSourceConfig =>
   (RDS_ENGINES as readonly string[]).includes(source.type);
 
-/** The folder of a stack's synthesized folder that holds the per-source files. */
-export const SOURCE_FILES_DIR = 'clickpipes';
-/** The file of {@link SOURCE_FILES_DIR} that describes how to connect to each source. */
-export const SOURCES_FILE = 'sources.json';
-
-/** What the connect helper needs of a source (`clickpipes/sources.json`). */
-export interface SourceConnectionInfo {
-  readonly engine: RdsEngine;
-  readonly region: string;
-  readonly dbUser: string;
-  readonly pipeMode: PipeMode;
-  /** The DB instance or Aurora cluster identifier, when the config names or creates it. */
-  readonly identifier?: string;
-  /** The port, when the stack sets it (a database it creates). */
-  readonly port?: number;
-  /** The Terraform outputs with the endpoint and port, when the stack knows the database. */
-  readonly addressOutput?: string;
-  readonly portOutput?: string;
-  /** The setup SQL file, relative to the stack folder. */
-  readonly setupSqlFile: string;
-}
+export { SOURCE_FILES_DIR, SOURCES_FILE };
+export type { SourceConnectionInfo };
 
 /**
  * The files the app writes beside a stack's Terraform: `clickpipes/<source>.sql`, the setup SQL

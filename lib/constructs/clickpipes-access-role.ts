@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, Token } from 'cdktf';
+import { TerraformOutput, TerraformOutputConfig, Token } from 'cdktf';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
@@ -22,6 +22,9 @@ import {
   regionProblem,
   roleNameProblem,
 } from '../rules/validation';
+
+/** A Terraform identifier's start, for {@link ClickPipesAccessRoleProps.outputPrefix}. */
+const OUTPUT_PREFIX = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Props every ClickPipes source shares. */
 export interface ClickPipesAccessRoleProps {
@@ -56,6 +59,15 @@ export interface ClickPipesAccessRoleProps {
    * @default true
    */
   readonly outputs?: boolean;
+  /**
+   * Names the Terraform outputs exactly `<outputPrefix>_<output>` (`orders_role_arn`,
+   * `orders_db_user_sql`, …), as the app's stacks name them, so that `terraform output -raw
+   * orders_role_arn` works in your own stack. Each output's logical ID is overridden; the prefix
+   * must be unique among the stack's outputs.
+   * @default none: cdktf names each output after its construct path and a hash of it, e.g.
+   *   `orders_role_arn_2D69302A` for a construct with id `orders` directly in a stack
+   */
+  readonly outputPrefix?: string;
   /**
    * The AWS account ID of the source's resources, for the ARNs the policies name.
    * @default the provider's account (`aws_caller_identity`)
@@ -129,6 +141,8 @@ export class ClickPipesAccessRole extends Construct {
   public readonly clickHouseIamRoleArn: string;
   /** Whether this construct adds Terraform outputs. */
   protected readonly withOutputs: boolean;
+  /** The prefix of the outputs' fixed names, if any. */
+  private readonly outputPrefix?: string;
   private readonly props: ClickPipesAccessRoleProps;
   private lookedUp: { partition?: string; region?: string; accountId?: string } = {};
   /** The size of the inline policies added so far, as IAM counts it. */
@@ -168,6 +182,12 @@ export class ClickPipesAccessRole extends Construct {
         ? undefined
         : (regionProblem(region) ?? (literalArn && partitionMismatchProblem(literalArn, region)));
     if (regionProblems) problems.push(['region', regionProblems]);
+    if (props.outputPrefix !== undefined && !OUTPUT_PREFIX.test(props.outputPrefix)) {
+      problems.push([
+        'outputPrefix',
+        `${JSON.stringify(props.outputPrefix)} cannot start a Terraform output name; expected a letter or _ then letters, digits, _ or - (e.g. "orders")`,
+      ]);
+    }
     throwIfProblems(this.node.path, [...problems, ...sourceProblems]);
     this.props = props;
 
@@ -195,13 +215,21 @@ export class ClickPipesAccessRole extends Construct {
     this.roleName = roleName;
     this.clickHouseIamRoleArn = arn;
     this.withOutputs = props.outputs ?? true;
+    this.outputPrefix = props.outputPrefix;
 
     if (this.withOutputs) {
-      new TerraformOutput(this, 'role_arn', {
+      this.output('role_arn', {
         value: this.role.arn,
         description: `IAM role ARN to paste into ClickPipes for ${trust.what}`,
       });
     }
+  }
+
+  /** A Terraform output of the source, named `<outputPrefix>_<id>` when `outputPrefix` is given. */
+  protected output(id: string, config: TerraformOutputConfig): TerraformOutput {
+    const output = new TerraformOutput(this, id, config);
+    if (this.outputPrefix !== undefined) output.overrideLogicalId(`${this.outputPrefix}_${id}`);
+    return output;
   }
 
   /**

@@ -4,6 +4,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { FieldProblem, throwIfProblems } from '../errors';
 import { clickPipesStaticIps } from '../rules/static-ips';
 import { repeatedItemProblems } from '../rules/validation';
+import { DEFAULT_DB_PORTS } from '../rules/ports';
 
 /** Where ClickPipes connects from: the ClickHouse service's region, and which security groups to open. */
 export interface ClickPipesNetworkAccessOptions {
@@ -39,7 +40,7 @@ export interface ClickPipesNetworkAccessProps extends ClickPipesNetworkAccessOpt
 }
 
 /** The port RDS gives a database of an engine family unless told otherwise. */
-export const DEFAULT_DB_PORTS = { postgres: 5432, mysql: 3306 } as const;
+export { DEFAULT_DB_PORTS };
 
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 

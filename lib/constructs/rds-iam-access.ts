@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, Token } from 'cdktf';
+import { Token } from 'cdktf';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
@@ -354,29 +354,29 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       });
     }
     if (this.withOutputs) {
-      new TerraformOutput(this, 'db_user_sql', {
+      this.output('db_user_sql', {
         value: this.dbUserSql,
         description: `SQL that creates the IAM database user ${this.dbUser}: run it once as the master user`,
       });
-      new TerraformOutput(this, 'setup_sql', {
+      this.output('setup_sql', {
         value: this.setupSql,
         description: `SQL that creates ${this.dbUser} and grants what ClickPipes reads (${this.pipeMode}): run it once as the master user`,
       });
       if (this.databasePrerequisites.length) {
-        new TerraformOutput(this, 'database_prerequisites', {
+        this.output('database_prerequisites', {
           value: this.databasePrerequisites.join('; '),
           description: 'What the existing database needs before ClickPipes connects with IAM authentication',
         });
       }
       if (this.cdcPrerequisites.length) {
-        new TerraformOutput(this, 'cdc_prerequisites', {
+        this.output('cdc_prerequisites', {
           value: this.cdcPrerequisites.join('; '),
           description: 'What the database needs for a ClickPipes CDC pipe',
         });
       }
       if (this.dbAddress !== undefined) {
-        new TerraformOutput(this, 'db_address', { value: this.dbAddress, description: 'Database endpoint (host)' });
-        new TerraformOutput(this, 'db_port', { value: this.dbPort, description: 'Database port' });
+        this.output('db_address', { value: this.dbAddress, description: 'Database endpoint (host)' });
+        this.output('db_port', { value: this.dbPort, description: 'Database port' });
       }
     }
   }
