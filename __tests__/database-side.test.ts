@@ -326,9 +326,10 @@ describe('config rules of the database side', () => {
       );
     const iam = (v: string) =>
       `c.json: accounts[0].sources[1].create.engineVersion: "${v}": AWS offers IAM database authentication with RDS for MariaDB from 10.11 (AWS, "Supported Regions and DB engines for IAM database authentication in Amazon RDS (Amazon RDS User Guide)", https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.RDS_Fea_Regions_DB-eng.Feature.IamDatabaseAuthentication.html (as of 2026-12-02)); use 10.11 or later`;
+    // In file order: pipeMode stands before create in the config.
     expect(mariadb('10.4')).toEqual([
-      iam('10.4'),
       'c.json: accounts[0].sources[1].pipeMode: "cdc" needs binlog_row_metadata = FULL, which exists from MariaDB 10.5, but the engine version is "10.4"; upgrade the database, or use "initial-load"',
+      iam('10.4'),
     ]);
     // 10.5 has binlog_row_metadata, but no IAM DB authentication in any Region.
     expect(mariadb('10.5')).toEqual([iam('10.5')]);

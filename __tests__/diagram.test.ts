@@ -233,7 +233,7 @@ const TEN: ClickPipesConfig = parseConfig({
         {
           name: 'billing',
           type: 'aurora-postgres',
-          create: { engineVersion: '16.6', vpcSecurityGroupIds: ['sg-0fedcba9876543210'] },
+          create: { engineVersion: '16.6', vpcSecurityGroupIds: ['sg-0fedcba9876543210'], publiclyAccessible: true },
           pipeMode: 'cdc',
           networkAccess: { clickHouseRegion: 'eu-central-1' },
         },
@@ -243,8 +243,15 @@ const TEN: ClickPipesConfig = parseConfig({
           resourceId: 'cluster-ABCDEFGHIJKLMNOP',
           pipeMode: 'cdc',
           dbUser: 'cp_users',
+          schemas: ['users'],
         },
-        { name: 'inventory', type: 'rds-mariadb', create: { engineVersion: '10.11' }, pipeMode: 'cdc' },
+        {
+          name: 'inventory',
+          type: 'rds-mariadb',
+          create: { engineVersion: '10.11' },
+          pipeMode: 'cdc',
+          tables: [{ schema: 'shop', name: 'stock' }],
+        },
         {
           name: 'clicks',
           type: 'kinesis',

@@ -117,7 +117,11 @@ const CASES: [string, () => void, { source: string; name: string; fix: RegExp }]
   [
     'engine version refused',
     () => (server.world.get('111122223333')!.instances['orders-db'].version = '10.21'),
-    { source: 'orders', name: 'engine version 10.21 is supported', fix: /PostgreSQL 11 or later/ },
+    {
+      source: 'orders',
+      name: 'engine version 10.21 is supported',
+      fix: /ClickPipes reads PostgreSQL 12 and later \(ClickHouse docs, https:\/\/clickhouse\.com\/docs\/integrations\/clickpipes\/postgres\/source\/rds\); upgrade the database to 12 or later/,
+    },
   ],
   [
     'static IP rule missing',

@@ -98,7 +98,11 @@ test.each(
 test('export --out=DIR and a folder named like a flag with --out=', () => {
   const dir = tmp();
   expect(runApp(dir, {}, ['export', '--out=-committed', '--quiet'])).toMatchObject({ status: 0, stderr: '' });
-  expect(fs.readdirSync(path.join(dir, '-committed')).sort()).toEqual(['manifest.json', 'stacks']);
+  expect(fs.readdirSync(path.join(dir, '-committed')).sort()).toEqual([
+    'clickpipes-output.json',
+    'manifest.json',
+    'stacks',
+  ]);
 });
 
 test.each(indexed([['--help'], ['-h'], ['--source', 'orders', '--help']]))(

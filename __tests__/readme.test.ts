@@ -20,11 +20,16 @@ const TSC = path.join(ROOT, 'node_modules', '.bin', 'tsc');
  * not listed fails the test below, so that a new one is run or explained.
  */
 const SHELL_BLOCKS: Record<string, string> = {
-  'npm install && npm run synth': '.ci/run (a clean install) and app.test.ts (the synth)',
+  'npm ci && npm run synth': '.ci/run runs both lines on a clean clone and checks it stays clean',
+  'flowchart LR': 'the Mermaid block of the example: diagram.test.ts keeps it equal to the output and parses it',
+  'npx cdktf-clickpipes-aws doctor': 'doctor-aws.test.ts runs the doctor against the loopback AWS server',
+  '$ npx cdktf-clickpipes-aws doctor':
+    'sample output of a real run against the loopback AWS server (doctor-aws.test.ts)',
   'psql "host=$(terraform output -raw orders_db_address)':
     'not run: needs a database with the master user; the SQL file itself runs in setup-sql.*.test.ts',
   'cd cdktf.out/stacks/prod': 'connect-stack-folder.test.ts runs it, line by line as a user does',
-  'npm run deploy': 'not run: needs AWS credentials; terraform.test.ts validates and plans the stacks',
+  'npm run deploy':
+    'workflow.test.ts runs npm run diff and deploy of every stack through terraform init to the plan, which stops for want of AWS credentials',
   'npm run export -- --out terraform': 'export.test.ts (the same commands through dist/main.js)',
   'Error: 2 problems:': 'sample output; the config messages are asserted in bad-input.test.ts',
   'terraform is not what clickpipes.config.yaml synthesizes (HCL):': 'sample output of export.test.ts',

@@ -34,6 +34,8 @@ export function userProject(prefix: string): string {
   fs.symlinkSync(ROOT, path.join(modules, 'cdktf-clickpipes-aws'), 'dir');
   for (const [name, file] of Object.entries(BINS)) {
     fs.symlinkSync(path.join('..', 'cdktf-clickpipes-aws', file), path.join(bin, name));
+    // What npm does for a package's bins when it installs it (tsc writes them without the mode).
+    fs.chmodSync(path.join(ROOT, file), 0o755);
   }
   return dir;
 }
