@@ -134,7 +134,8 @@ describe('a run killed at any point (test-only stop points, then kill -9)', () =
       delete after['.clickpipes.lock'];
       expect([s.old, s.new]).toContainEqual(after);
     }
-  });
+    // Nine runs of the app: a safety limit for a busy machine, not a speed check.
+  }, 300_000);
 });
 
 describe('one writer at a time', () => {

@@ -41,7 +41,7 @@ const all = (stack: TerraformStack, prefix?: (id: string) => string | undefined)
 
 test('by default, each output is named after its construct path and a hash', () => {
   const names = outputNames((stack) => all(stack));
-  expect(names.length).toBe(9);
+  expect(names.length).toBe(10);
   for (const name of names) expect(name).toMatch(/^(orders|clicks|landing|kafka)_[a-z_]+_[0-9A-F]{8}$/);
   expect(names).toContain('orders_role_arn_2D69302A');
 });
@@ -53,6 +53,7 @@ test('outputPrefix names every output <prefix>_<output>, as the app names them',
       'orders_db_user_sql',
       'orders_setup_sql',
       'orders_cdc_prerequisites',
+      'orders_database_prerequisites',
       'orders_db_address',
       'orders_db_port',
       'clicks_role_arn',
