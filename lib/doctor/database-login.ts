@@ -5,22 +5,14 @@
  * loaded only when `--connect` is given.
  */
 import * as fs from 'fs';
-import { ENGINES, RdsEngine } from '../rules/engines';
-import { authToken, Credentials } from '../database/connect';
+import { ENGINES } from '../rules/engines';
+import { ConnectTarget, Credentials, authToken } from '../database/auth-token';
 
 /** The `code` of the error of a login without the RDS CA bundle. */
 export const CA_BUNDLE_MISSING = 'CA_BUNDLE_MISSING';
 
-/** Where and as whom to log in. */
-export interface DatabaseTarget {
-  readonly engine: RdsEngine;
-  readonly host: string;
-  readonly port: number;
-  readonly region: string;
-  readonly user: string;
-  /** PostgreSQL: the database to open. */
-  readonly database?: string;
-}
+/** Where and as whom to log in: what the connect helper's token and client command take. */
+export type DatabaseTarget = ConnectTarget;
 
 /** An open session: queries with `?`/`$1` parameters as the driver takes them, rows as objects. */
 export interface DatabaseSession {
