@@ -198,9 +198,9 @@ function defaultApp(ours: Command, theirs: Command, cli: Command, work: string, 
     argv: [process.execPath, 'scripts/app.js', '--quiet'],
   };
   const barrel: Command = {
-    name: "require('@cdktf/provider-aws') alone",
+    name: `the provider barrel (${PROVIDER_BARREL}) alone`,
     cwd: ROOT,
-    argv: [process.execPath, '-e', "require('@cdktf/provider-aws')"],
+    argv: [process.execPath, '-e', `require(${JSON.stringify(PROVIDER_BARREL)})`],
   };
   const app = race([appCommand, barrel], runs);
   report(app);
