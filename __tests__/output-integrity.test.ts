@@ -207,6 +207,20 @@ describe('leftovers and what the app did not write', () => {
     expect(fs.readdirSync(s.dir).sort()).toEqual(['cdktf.out', 'clickpipes.config.json']);
   });
 
+  test('a record edited to name files outside its stack folder removes none of them', () => {
+    const s = scene();
+    fs.writeFileSync(path.join(s.dir, 'precious.txt'), 'keep');
+    const recordFile = path.join(s.outdir, 'clickpipes-output.json');
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+    record.stacks.prod.push('../../../precious.txt', '/etc/hostname');
+    record.stacks['../..'] = ['precious.txt'];
+    fs.writeFileSync(recordFile, JSON.stringify(record));
+    useConfig(s.dir, CONFIG_B);
+    expect(runApp(s.dir, {}, ['--quiet']).status).toBe(0);
+    expect(fs.readFileSync(path.join(s.dir, 'precious.txt'), 'utf8')).toBe('keep');
+    expect(fs.existsSync('/etc/hostname')).toBe(true);
+  });
+
   test("a removed stack's state and notes stay; a folder of Terraform's files only goes; another tool's stacks are left alone", () => {
     const s = scene();
     fs.mkdirSync(path.join(s.outdir, 'stacks', 'network'));

@@ -97,12 +97,24 @@ const stackNames = (dir: string) =>
 
 /** The {@link RECORD_FILE} of an output folder, if it holds a readable one. */
 export function readRecord(outdir: string): OutputRecord | undefined {
+  let record: OutputRecord;
   try {
-    const record = JSON.parse(fs.readFileSync(path.join(outdir, RECORD_FILE), 'utf8')) as OutputRecord;
-    return record.generator === 'cdktf-clickpipes-aws' && typeof record.stacks === 'object' ? record : undefined;
+    record = JSON.parse(fs.readFileSync(path.join(outdir, RECORD_FILE), 'utf8')) as OutputRecord;
   } catch {
     return undefined;
   }
+  if (record?.generator !== 'cdktf-clickpipes-aws' || typeof record.stacks !== 'object' || !record.stacks)
+    return undefined;
+  // A hand-edited or damaged record must never reach outside its stack folder.
+  const plain = (p: unknown) =>
+    typeof p === 'string' &&
+    p !== '' &&
+    !path.isAbsolute(p) &&
+    p.split(/[\\/]/).every((part) => part && part !== '..' && part !== '.');
+  const stacks = Object.entries(record.stacks).filter(
+    ([stack, files]) => plain(stack) && !/[\\/]/.test(stack) && Array.isArray(files) && files.every(plain),
+  );
+  return { generator: record.generator, stacks: Object.fromEntries(stacks) };
 }
 
 /** The test-only stop points (`CLICKPIPES_TEST_STOP_AT=locked|journal|move:N|commit`): the process stops itself there so that a test can kill it. */
