@@ -160,7 +160,12 @@ export const LITERAL_CONFIG: RawConfig = {
           ...readsOf(engine),
         })),
         // An RDS Multi-AZ DB cluster named by its cluster resource ID.
-        { name: 'rds-mysql-maz', type: 'rds-mysql', resourceId: 'cluster-MULTIAZ0123456789AB', ...readsOf('rds-mysql') },
+        {
+          name: 'rds-mysql-maz',
+          type: 'rds-mysql',
+          resourceId: 'cluster-MULTIAZ0123456789AB',
+          ...readsOf('rds-mysql'),
+        },
       ],
     },
     {

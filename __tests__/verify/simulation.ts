@@ -68,7 +68,9 @@ function rdsAccess(f: SourceFacts): SourceAccess {
   };
   // Aurora, or an RDS Multi-AZ DB cluster (rds-postgres/rds-mysql named by cluster identifier or cluster- resource ID).
   const cluster =
-    s.type.startsWith('aurora-') || s.dbClusterIdentifier !== undefined || s.resourceId?.startsWith('cluster-') === true;
+    s.type.startsWith('aurora-') ||
+    s.dbClusterIdentifier !== undefined ||
+    s.resourceId?.startsWith('cluster-') === true;
   // Where the database's resource ID comes from: the Terraform addresses the README promises.
   const resourceId =
     s.resourceId ??

@@ -175,9 +175,9 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
       ? ['instance', 'dbInstanceIdentifier', ...(multiAz ? (['dbClusterIdentifier'] as const) : [])]
       : ['cluster', 'dbClusterIdentifier'];
   if (i.forms.length !== 1) {
-    const ways = [...new Set([...good.slice(1), 'resourceId', good[0]].map((f) => name(f as RdsDatabaseForm)))].join(
-      ', ',
-    );
+    const ways = [...new Set([good[1], 'resourceId', good[0]].map((f) => name(f as RdsDatabaseForm)))]
+      .concat(good.length > 2 ? [`${name('dbClusterIdentifier')} (a Multi-AZ DB cluster)`] : [])
+      .join(', ');
     problems.push([
       'database',
       i.forms.length === 0

@@ -104,7 +104,11 @@ export type ResourceIdKind = 'instance' | 'cluster';
  * The problem with a resource ID for an engine of this kind, or undefined. `multiAzCluster`: the
  * (instance) engine also runs as an RDS Multi-AZ DB cluster, whose `cluster-…` ID is accepted too.
  */
-export function resourceIdProblem(resourceId: string, expected: ResourceIdKind, multiAzCluster = false): string | undefined {
+export function resourceIdProblem(
+  resourceId: string,
+  expected: ResourceIdKind,
+  multiAzCluster = false,
+): string | undefined {
   const m = RESOURCE_ID.exec(resourceId);
   const example = expected === 'instance' ? '"db-ABCDEFGHIJKL0123456789ABCD"' : '"cluster-ABCDEFGHIJKL0123456789AB"';
   const where =
