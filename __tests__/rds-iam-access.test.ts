@@ -327,7 +327,7 @@ describe('refused combinations and bad props', () => {
         iamAuthForReplication: true,
         engineVersion: '14.7',
       },
-      /orders\.pipeMode: "cdc" reads the PostgreSQL write-ahead log with logical replication, which a Multi-AZ DB cluster supports from 14\.8-R2, 15\.3-R2, 16\.0 on .*USER_MultiAZDBCluster_LogicalRepl\.html.*but the engine version is "14\.7": upgrade the DB cluster, or use "initial-load"/,
+      /orders\.pipeMode: "cdc" reads the PostgreSQL write-ahead log with logical replication, which a Multi-AZ DB cluster supports from 14\.8-R2, 15\.3-R2, 16 on .*USER_MultiAZDBCluster_LogicalRepl\.html.*but the engine version is "14\.7": upgrade the DB cluster, or use "initial-load"/,
     ],
     [
       'PostgreSQL CDC on a Multi-AZ DB cluster (by resource ID) at 15.2',

@@ -193,7 +193,7 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
     'PostgreSQL CDC on a Multi-AZ DB cluster at 14.7',
     (c) => multiAzCdc(c, '14.7'),
     'accounts[0].sources[0].pipeMode',
-    /"cdc" reads the PostgreSQL write-ahead log with logical replication, which a Multi-AZ DB cluster supports from 14\.8-R2, 15\.3-R2, 16\.0 on .*"14\.7": upgrade the DB cluster, or use "initial-load"/,
+    /"cdc" reads the PostgreSQL write-ahead log with logical replication, which a Multi-AZ DB cluster supports from 14\.8-R2, 15\.3-R2, 16 on .*"14\.7": upgrade the DB cluster, or use "initial-load"/,
   ],
   [
     'PostgreSQL CDC on a Multi-AZ DB cluster at 13 (no logical replication there)',
