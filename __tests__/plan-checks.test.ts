@@ -35,6 +35,15 @@ const CONFIG = {
           iamAuthForReplication: true,
         },
         { name: 'shop', type: 'rds-mariadb', dbInstanceIdentifier: 'shop-prod', schemas: ['shop'] },
+        // An RDS Multi-AZ DB cluster (RDS for PostgreSQL, not Aurora), looked up with data.aws_rds_cluster.
+        {
+          name: 'sales',
+          type: 'rds-postgres',
+          dbClusterIdentifier: 'sales-maz',
+          pipeMode: 'cdc',
+          iamAuthForReplication: true,
+          tables: [{ schema: 'public', name: 'sales' }],
+        },
       ],
     },
   ],
@@ -47,6 +56,15 @@ const cluster = (v: Values): Values => ({
   iam_database_authentication_enabled: true,
   cluster_resource_id: 'cluster-ABCDEFGHIJKLMNOP',
   endpoint: 'orders-prod.cluster-c0ffee.us-east-1.rds.amazonaws.com',
+  port: 5432,
+  ...v,
+});
+const multiAzCluster = (v: Values): Values => ({
+  engine: 'postgres',
+  engine_version: '16.4',
+  iam_database_authentication_enabled: true,
+  cluster_resource_id: 'cluster-QRSTUVWXYZ012345',
+  endpoint: 'sales-maz.cluster-c0ffee.us-east-1.rds.amazonaws.com',
   port: 5432,
   ...v,
 });
@@ -65,13 +83,14 @@ const hclValues = (v: Values) =>
     .join(', ')} }`;
 
 /** A `run` block that plans modules `json` and `hcl` with these attributes for their look-ups. */
-const runBlock = (name: string, orders: Values, shop: Values) =>
+const runBlock = (name: string, orders: Values, shop: Values, sales: Values = multiAzCluster({})) =>
   [
     `run "${name}" {`,
     '  command = plan',
     ...['json', 'hcl'].flatMap((m) => [
       `  override_data {\n    target = module.${m}.data.aws_rds_cluster.orders_db_cluster\n    values = ${hclValues(orders)}\n  }`,
       `  override_data {\n    target = module.${m}.data.aws_db_instance.shop_db_instance\n    values = ${hclValues(shop)}\n  }`,
+      `  override_data {\n    target = module.${m}.data.aws_rds_cluster.sales_db_cluster\n    values = ${hclValues(sales)}\n  }`,
     ]),
     '}',
   ].join('\n');
@@ -98,6 +117,13 @@ suite('plan-time checks of existing databases (terraform test, offline)', () => 
     iamOff: runBlock('iamOff', cluster({ iam_database_authentication_enabled: false }), instance({})),
     oldVersions: runBlock('oldVersions', cluster({ engine_version: '14.9' }), instance({ engine_version: '10.6.14' })),
     wrongEngine: runBlock('wrongEngine', cluster({ engine: 'aurora-mysql' }), instance({ engine: 'mysql' })),
+    multiAzEdge: runBlock('multiAzEdge', cluster({}), instance({}), multiAzCluster({ engine_version: '14.8' })),
+    multiAzBad: runBlock(
+      'multiAzBad',
+      cluster({}),
+      instance({}),
+      multiAzCluster({ engine_version: '15.2', iam_database_authentication_enabled: false }),
+    ),
   };
 
   beforeAll(async () => {
@@ -153,6 +179,22 @@ suite('plan-time checks of existing databases (terraform test, offline)', () => 
         /Aurora cluster orders-prod has engine aurora-mysql, but source type aurora-postgres reads engine aurora-postgresql/,
       );
       expect(run).toMatch(/DB instance shop-prod has engine mysql, but source type rds-mariadb reads engine mariadb/);
+    });
+
+    test('a Multi-AZ DB cluster of PostgreSQL 14.8 (logical replication from 14.8-R2) plans', () => {
+      expect(passed(out, 'multiAzEdge')).toBe(true);
+      expect(diagnosticsOf(out, 'multiAzEdge', form)).toBe('');
+    });
+
+    test('a Multi-AZ DB cluster with IAM authentication off, at 15.2, stops the plan with both rules', () => {
+      expect(passed(out, 'multiAzBad')).toBe(false);
+      const run = diagnosticsOf(out, 'multiAzBad', form);
+      expect(run).toMatch(
+        /ClickPipes source sales: Multi-AZ DB cluster sales-maz has IAM database authentication off, .*\(aws rds modify-db-cluster --db-cluster-identifier sales-maz --enable-iam-database-authentication/,
+      );
+      expect(run).toMatch(
+        /Multi-AZ DB cluster sales-maz runs PostgreSQL 15\.2; CDC reads the write-ahead log with logical replication, and a Multi-AZ DB cluster supports logical replication from RDS for PostgreSQL 14\.8-R2, 15\.3-R2, 16 on/,
+      );
     });
   });
 });

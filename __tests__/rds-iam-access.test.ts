@@ -28,8 +28,13 @@ const REGION = 'us-east-1';
 const INSTANCE_RID = 'db-ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const CLUSTER_RID = 'cluster-ABCDEFGHIJKLMNOP';
 
-type Form = 'same-stack' | 'identifier' | 'resourceId';
+/** The `multi-az-…` forms: an RDS Multi-AZ DB cluster (rds-postgres, rds-mysql only), by cluster identifier or `cluster-` ID. */
+type Form = 'same-stack' | 'identifier' | 'resourceId' | 'multi-az-identifier' | 'multi-az-resourceId';
 const FORMS: Form[] = ['same-stack', 'identifier', 'resourceId'];
+const MULTI_AZ_ENGINES: RdsEngine[] = ['rds-postgres', 'rds-mysql'];
+const MULTI_AZ_FORMS: Form[] = ['multi-az-identifier', 'multi-az-resourceId'];
+/** The database is a DB cluster: Aurora, or a Multi-AZ DB cluster. */
+const onCluster = (engine: RdsEngine, form: Form) => ENGINES[engine].kind === 'cluster' || form.startsWith('multi-az');
 
 /** A database of this stack, of the right kind and engine. */
 function sameStackDatabase(
@@ -59,6 +64,10 @@ function databaseProps(scope: Construct, engine: RdsEngine, form: Form): Partial
       return instance ? { dbInstanceIdentifier: 'orders-prod' } : { dbClusterIdentifier: 'orders-prod' };
     case 'resourceId':
       return { resourceId: instance ? INSTANCE_RID : CLUSTER_RID };
+    case 'multi-az-identifier':
+      return { dbClusterIdentifier: 'orders-prod' };
+    case 'multi-az-resourceId':
+      return { resourceId: CLUSTER_RID };
   }
 }
 
@@ -97,6 +106,10 @@ function expectedResourceId(engine: RdsEngine, form: Form): RegExp {
         : /^\$\{data\.aws_rds_cluster\.orders_db_cluster_[0-9A-F]+\.cluster_resource_id\}$/;
     case 'resourceId':
       return new RegExp(`^${instance ? INSTANCE_RID : CLUSTER_RID}$`);
+    case 'multi-az-identifier':
+      return /^\$\{data\.aws_rds_cluster\.orders_db_cluster_[0-9A-F]+\.cluster_resource_id\}$/;
+    case 'multi-az-resourceId':
+      return new RegExp(`^${CLUSTER_RID}$`);
   }
 }
 
@@ -105,7 +118,9 @@ const needsReplicationStatement = (engine: RdsEngine, form: Form, mode: PipeMode
   ENGINES[engine].dialect === 'postgres' && mode === 'cdc' && form !== 'same-stack';
 
 const matrix = RDS_ENGINES.flatMap((engine) =>
-  FORMS.flatMap((form) => PIPE_MODES.map((mode) => [engine, form, mode] as const)),
+  [...FORMS, ...(MULTI_AZ_ENGINES.includes(engine) ? MULTI_AZ_FORMS : [])].flatMap((form) =>
+    PIPE_MODES.map((mode) => [engine, form, mode] as const),
+  ),
 );
 
 describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
@@ -213,19 +228,18 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
       const outputs = blocks(synthAccess(engine, form, extra), 'output');
       const prerequisites = outputs.filter((o) => String(o.description).startsWith('What the existing database needs'));
       if (form === 'same-stack') return expect(prerequisites).toEqual([]);
-      const id = form === 'identifier' ? 'orders-prod' : '<identifier>';
-      const command =
-        info.kind === 'instance'
-          ? `aws rds modify-db-instance --db-instance-identifier ${id} --enable-iam-database-authentication --apply-immediately`
-          : `aws rds modify-db-cluster --db-cluster-identifier ${id} --enable-iam-database-authentication --apply-immediately`;
+      const id = form.endsWith('identifier') ? 'orders-prod' : '<identifier>';
+      const command = !onCluster(engine, form)
+        ? `aws rds modify-db-instance --db-instance-identifier ${id} --enable-iam-database-authentication --apply-immediately`
+        : `aws rds modify-db-cluster --db-cluster-identifier ${id} --enable-iam-database-authentication --apply-immediately`;
       expect(prerequisites).toEqual([expect.objectContaining({ value: expect.stringContaining(command) })]);
     },
   );
 
-  if (form === 'identifier') {
+  if (form.endsWith('identifier')) {
     test('checks the looked-up database at plan time: postconditions in JSON, postcondition blocks in HCL', () => {
       const synth = synthAccess(engine, form, extra);
-      const [lookup] = blocks(synth, 'data', info.kind === 'instance' ? 'aws_db_instance' : 'aws_rds_cluster');
+      const [lookup] = blocks(synth, 'data', onCluster(engine, form) ? 'aws_rds_cluster' : 'aws_db_instance');
       const conditions = (lookup.lifecycle as { postcondition: { condition: string; error_message: string }[] })
         .postcondition;
       expect(conditions[0]).toEqual({
@@ -233,7 +247,11 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
         error_message: expect.stringMatching(/^ClickPipes source orders: .* orders-prod has engine \$\{self\.engine\}/),
       });
       expect(conditions.some((c) => c.condition.includes('iam_database_authentication_enabled'))).toBe(
-        info.kind === 'cluster',
+        onCluster(engine, form),
+      );
+      // A Multi-AZ DB cluster of PostgreSQL has logical replication from 14.8-R2 / 15.3-R2 / 16 (CDC only).
+      expect(conditions.some((c) => c.condition.includes('== 14 &&'))).toBe(
+        form === 'multi-az-identifier' && info.dialect === 'postgres' && mode === 'cdc',
       );
       expect(conditions.some((c) => c.condition.includes('>= 12'))).toBe(info.dialect === 'postgres');
       let hcl = '';
@@ -256,7 +274,7 @@ describe.each(matrix)('%s, database %s, pipe mode %s', (engine, form, mode) => {
 
     test('looks the database up by its identifier', () => {
       const synth = synthAccess(engine, form, extra);
-      if (info.kind === 'instance') {
+      if (!onCluster(engine, form)) {
         expect(synth).toHaveDataSourceWithProperties(DataAwsDbInstance, { db_instance_identifier: 'orders-prod' });
       } else {
         expect(synth).toHaveDataSourceWithProperties(DataAwsRdsCluster, { cluster_identifier: 'orders-prod' });
@@ -284,15 +302,48 @@ describe('refused combinations and bad props', () => {
       { engine: 'aurora-postgres' as const, dbInstanceIdentifier: 'x' },
       /orders\.dbInstanceIdentifier: aurora-postgres is an Aurora cluster engine.*use dbClusterIdentifier/,
     ],
+    // RDS for MySQL and PostgreSQL also run as Multi-AZ DB clusters (the matrix above); MariaDB does not.
     [
-      'an RDS engine with a cluster identifier',
-      { engine: 'rds-mysql' as const, dbClusterIdentifier: 'x' },
-      /orders\.dbClusterIdentifier: rds-mysql runs on a DB instance.*use dbInstanceIdentifier/,
+      'RDS for MariaDB with a cluster identifier',
+      { engine: 'rds-mariadb' as const, dbClusterIdentifier: 'x' },
+      /orders\.dbClusterIdentifier: rds-mariadb runs on a DB instance, not an Aurora cluster \(AWS offers Multi-AZ DB clusters for MySQL and PostgreSQL only; https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/UserGuide\/create-multi-az-db-cluster\.html\): use dbInstanceIdentifier/,
     ],
     [
-      'a cluster resource ID for an RDS engine',
-      { engine: 'rds-postgres' as const, resourceId: CLUSTER_RID },
-      /orders\.resourceId: "cluster-ABCDEFGHIJKLMNOP" is an Aurora cluster resource ID.*expected an instance resource ID/,
+      'a cluster resource ID for RDS for MariaDB',
+      { engine: 'rds-mariadb' as const, resourceId: CLUSTER_RID },
+      /orders\.resourceId: "cluster-ABCDEFGHIJKLMNOP" is a cluster resource ID \(Aurora or Multi-AZ DB cluster\), but this engine runs on a DB instance only \(AWS offers Multi-AZ DB clusters for MySQL and PostgreSQL only\); expected an instance resource ID/,
+    ],
+    [
+      'a DB instance and a Multi-AZ DB cluster identifier at once',
+      { engine: 'rds-postgres' as const, dbInstanceIdentifier: 'x', dbClusterIdentifier: 'x' },
+      /orders\.database: name the database in exactly one way, not with dbInstanceIdentifier and dbClusterIdentifier/,
+    ],
+    [
+      'PostgreSQL CDC on a Multi-AZ DB cluster below 14.8',
+      {
+        engine: 'rds-postgres' as const,
+        dbClusterIdentifier: 'x',
+        pipeMode: 'cdc' as const,
+        iamAuthForReplication: true,
+        engineVersion: '14.7',
+      },
+      /orders\.pipeMode: "cdc" reads the PostgreSQL write-ahead log with logical replication, which a Multi-AZ DB cluster supports from 14\.8-R2, 15\.3-R2, 16 on .*USER_MultiAZDBCluster_LogicalRepl\.html.*but the engine version is "14\.7": upgrade the DB cluster, or use "initial-load"/,
+    ],
+    [
+      'PostgreSQL CDC on a Multi-AZ DB cluster (by resource ID) at 15.2',
+      {
+        engine: 'rds-postgres' as const,
+        resourceId: CLUSTER_RID,
+        pipeMode: 'cdc' as const,
+        iamAuthForReplication: true,
+        engineVersion: '15.2',
+      },
+      /orders\.pipeMode: .*Multi-AZ DB cluster supports from 14\.8-R2.*"15\.2"/,
+    ],
+    [
+      'PostgreSQL CDC on a Multi-AZ DB cluster unstated, naming the DB cluster parameter group',
+      { engine: 'rds-postgres' as const, dbClusterIdentifier: 'x', pipeMode: 'cdc' as const },
+      /orders\.pipeMode: .*rds\.iam_auth_for_replication = 1 and rds\.logical_replication = 1 in the database's DB cluster parameter group/,
     ],
     [
       'an instance resource ID for Aurora',
@@ -381,6 +432,67 @@ describe('refused combinations and bad props', () => {
     ],
   ])('%s', (_name, props, message) => {
     expect(attempt(props)).toThrow(message);
+  });
+
+  test('a Multi-AZ DB cluster of this stack (RDS engine with cluster): refused, naming dbClusterIdentifier', () => {
+    expect(
+      attempt({ engine: 'rds-postgres' }, (scope) => ({
+        cluster: new RdsCluster(scope, 'db', { engine: 'postgres', engineVersion: '16.4' }),
+      })),
+    ).toThrow(
+      /orders\.cluster: rds-postgres on a Multi-AZ DB cluster of this stack is not set up by this library \(it creates DB instances only.*use instance, or name an existing Multi-AZ DB cluster with dbClusterIdentifier/,
+    );
+  });
+
+  test.each([
+    ['14.8', 'cdc'],
+    ['15.3', 'cdc'],
+    ['16.1', 'cdc'],
+    ['17.2', 'cdc'],
+    ['13.10', 'initial-load'],
+  ] as const)('a Multi-AZ DB cluster of PostgreSQL %s is accepted for %s', (engineVersion, pipeMode) => {
+    const synth = attempt({
+      engine: 'rds-postgres',
+      dbClusterIdentifier: 'orders-maz',
+      pipeMode,
+      iamAuthForReplication: pipeMode === 'cdc' ? true : undefined,
+      engineVersion,
+      // Listed tables: a publication of whole schemas needs PostgreSQL 15 (another rule).
+      schemas: undefined,
+      tables: [{ schema: 'app', name: 'orders' }],
+    })();
+    expect(synth).toHaveDataSourceWithProperties(DataAwsRdsCluster, { cluster_identifier: 'orders-maz' });
+  });
+
+  test('a Multi-AZ DB cluster: the prerequisites name the DB cluster parameter group and the cluster commands', () => {
+    const synth = attempt({
+      engine: 'rds-postgres',
+      dbClusterIdentifier: 'orders-maz',
+      pipeMode: 'cdc',
+      iamAuthForReplication: true,
+    })();
+    const outputs = blocks(synth, 'output').map((o) => String(o.value));
+    expect(outputs).toContainEqual(
+      expect.stringContaining(
+        "set in the database's DB cluster parameter group: rds.logical_replication = 1 (takes a reboot), rds.iam_auth_for_replication = 1",
+      ),
+    );
+    expect(outputs).toContainEqual(
+      expect.stringContaining('aws rds reboot-db-cluster --db-cluster-identifier <identifier>'),
+    );
+    expect(outputs).toContainEqual(
+      expect.stringContaining(
+        'IAM database authentication on for the Multi-AZ DB cluster (the ClickPipes guide\'s first step, "Enabling IAM DB authentication"',
+      ),
+    );
+    const [lookup] = blocks(synth, 'data', 'aws_rds_cluster');
+    const conditions = (lookup.lifecycle as { postcondition: { condition: string; error_message: string }[] })
+      .postcondition;
+    expect(conditions.map((c) => c.error_message)).toContainEqual(
+      expect.stringMatching(
+        /^ClickPipes source orders: Multi-AZ DB cluster orders-maz runs PostgreSQL \$\{self\.engine_version\}; CDC reads the write-ahead log/,
+      ),
+    );
   });
 
   // Issue 12: what AWS offers IAM DB authentication for (data/rds-iam-auth-support.json) and what ClickPipes reads.

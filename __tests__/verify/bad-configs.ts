@@ -26,6 +26,22 @@ const added = (c: Config, name: string): Source => {
   return source as Source;
 };
 
+/** Makes source 0 (rds-postgres) name an existing RDS Multi-AZ DB cluster by its identifier. */
+const multiAz = (c: Config, extra: Source = {}) => {
+  delete src(c).dbInstanceIdentifier;
+  Object.assign(src(c), { dbClusterIdentifier: 'orders-maz', ...extra });
+};
+/** PostgreSQL CDC on a Multi-AZ DB cluster of this version, reading listed tables. */
+const multiAzCdc = (c: Config, engineVersion: string) => {
+  delete src(c).schemas;
+  multiAz(c, {
+    pipeMode: 'cdc',
+    iamAuthForReplication: true,
+    engineVersion,
+    tables: [{ schema: 'sales', name: 'orders' }],
+  });
+};
+
 /** Makes source 0 a MariaDB database to create with `engineVersion` (CDC), in the account's region. */
 const mariadb = (c: Config, engineVersion?: string, region?: string) => {
   delete src(c).dbInstanceIdentifier;
@@ -75,6 +91,16 @@ export const BOUNDARY_CONFIG_ROWS: [string, (c: Config) => void][] = [
       (added(c, 'clickstream').kmsKeyArns = [
         'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
       ]),
+  ],
+  // RDS Multi-AZ DB clusters (RDS for PostgreSQL and MySQL, not MariaDB): Amazon RDS User Guide,
+  // "Creating a Multi-AZ DB cluster for Amazon RDS" and "Setting up PostgreSQL logical replication
+  // with Multi-AZ DB clusters" (data/rds-multi-az-db-clusters.json).
+  ['RDS for PostgreSQL on a Multi-AZ DB cluster, by cluster identifier', (c) => multiAz(c)],
+  ['RDS for MySQL on a Multi-AZ DB cluster, by cluster resource ID (CDC)', (c) => (src(c, 1).type = 'rds-mysql')],
+  ['PostgreSQL CDC on a Multi-AZ DB cluster at 14.8 (logical replication from 14.8-R2)', (c) => multiAzCdc(c, '14.8')],
+  [
+    'PostgreSQL CDC on a Multi-AZ DB cluster at 15.3 (logical replication from 15.3-R2)',
+    (c) => multiAzCdc(c, '15.3.2'),
   ],
   [
     'network access to a created database that is publicly accessible',
@@ -148,13 +174,44 @@ export const BAD_CONFIG_ROWS: [string, (c: Config) => void, string, RegExp][] = 
     /is a DB instance resource ID, but Aurora IAM authentication is granted on the cluster; expected the cluster resource ID/,
   ],
   [
-    'cluster resource ID for RDS',
+    // RDS for PostgreSQL and MySQL take one (a Multi-AZ DB cluster, BOUNDARY_CONFIG_ROWS); MariaDB has none.
+    'cluster resource ID for RDS for MariaDB',
     (c) => {
       delete src(c).dbInstanceIdentifier;
-      src(c).resourceId = 'cluster-ABCDEFGHIJKLMNOP';
+      Object.assign(src(c), { type: 'rds-mariadb', resourceId: 'cluster-ABCDEFGHIJKLMNOP' });
     },
     'accounts[0].sources[0].resourceId',
-    /is an Aurora cluster resource ID, but this engine runs on a DB instance; expected an instance resource ID/,
+    /is a cluster resource ID \(Aurora or Multi-AZ DB cluster\), but this engine runs on a DB instance only \(AWS offers Multi-AZ DB clusters for MySQL and PostgreSQL only\); expected an instance resource ID/,
+  ],
+  [
+    'cluster identifier for RDS for MariaDB',
+    (c) => Object.assign(src(c, 1), { type: 'rds-mariadb', resourceId: undefined, dbClusterIdentifier: 'users-prod' }),
+    'accounts[0].sources[1].dbClusterIdentifier',
+    /rds-mariadb runs on a DB instance, not an Aurora cluster \(AWS offers Multi-AZ DB clusters for MySQL and PostgreSQL only; https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/UserGuide\/create-multi-az-db-cluster\.html\): use dbInstanceIdentifier/,
+  ],
+  [
+    'PostgreSQL CDC on a Multi-AZ DB cluster at 14.7',
+    (c) => multiAzCdc(c, '14.7'),
+    'accounts[0].sources[0].pipeMode',
+    /"cdc" reads the PostgreSQL write-ahead log with logical replication, which a Multi-AZ DB cluster supports from 14\.8-R2, 15\.3-R2, 16 on .*"14\.7": upgrade the DB cluster, or use "initial-load"/,
+  ],
+  [
+    'PostgreSQL CDC on a Multi-AZ DB cluster at 13 (no logical replication there)',
+    (c) => multiAzCdc(c, '13.15'),
+    'accounts[0].sources[0].pipeMode',
+    /a Multi-AZ DB cluster supports from 14\.8-R2.*"13\.15"/,
+  ],
+  [
+    'PostgreSQL CDC on a Multi-AZ DB cluster, replication parameters not stated',
+    (c) => multiAz(c, { pipeMode: 'cdc' }),
+    'accounts[0].sources[0].pipeMode',
+    /rds\.iam_auth_for_replication = 1 and rds\.logical_replication = 1 in the database's DB cluster parameter group/,
+  ],
+  [
+    'a DB instance and a Multi-AZ DB cluster identifier at once',
+    (c) => (src(c).dbClusterIdentifier = 'orders-maz'),
+    'accounts[0].sources[0]',
+    /name the database in exactly one way, not with dbInstanceIdentifier and dbClusterIdentifier/,
   ],
   [
     'engine',

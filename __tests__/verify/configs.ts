@@ -76,6 +76,15 @@ export const MATRIX_CONFIG: RawConfig = {
           dbUser: 'l',
           tables: [{ schema: 'ledger', name: 'entries' }],
         },
+        // RDS Multi-AZ DB clusters (not Aurora): looked up by cluster identifier, granted on the cluster resource ID.
+        {
+          name: 'orders-maz',
+          type: 'rds-postgres',
+          dbClusterIdentifier: 'orders-maz',
+          pipeMode: 'cdc',
+          iamAuthForReplication: true,
+        },
+        { name: 'shop-maz', type: 'rds-mysql', dbClusterIdentifier: 'shop-maz', ...readsOf('rds-mysql') },
       ],
     },
     {
@@ -142,13 +151,22 @@ export const LITERAL_CONFIG: RawConfig = {
       name: 'literal-us',
       accountId: '123456789012',
       region: 'us-east-1',
-      sources: ENGINES.slice(0, 3).map((engine, e) => ({
-        name: engine,
-        type: engine,
-        resourceId: resourceIdOf(engine, e),
-        ...(engine === 'rds-mysql' ? { pipeMode: 'cdc' } : {}),
-        ...readsOf(engine),
-      })),
+      sources: [
+        ...ENGINES.slice(0, 3).map((engine, e) => ({
+          name: engine,
+          type: engine,
+          resourceId: resourceIdOf(engine, e),
+          ...(engine === 'rds-mysql' ? { pipeMode: 'cdc' } : {}),
+          ...readsOf(engine),
+        })),
+        // An RDS Multi-AZ DB cluster named by its cluster resource ID.
+        {
+          name: 'rds-mysql-maz',
+          type: 'rds-mysql',
+          resourceId: 'cluster-MULTIAZ0123456789AB',
+          ...readsOf('rds-mysql'),
+        },
+      ],
     },
     {
       name: 'literal-eu',

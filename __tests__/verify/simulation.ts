@@ -66,7 +66,11 @@ function rdsAccess(f: SourceFacts): SourceAccess {
     dbClusterIdentifier?: string;
     create?: { identifier?: string };
   };
-  const cluster = s.type.startsWith('aurora-');
+  // Aurora, or an RDS Multi-AZ DB cluster (rds-postgres/rds-mysql named by cluster identifier or cluster- resource ID).
+  const cluster =
+    s.type.startsWith('aurora-') ||
+    s.dbClusterIdentifier !== undefined ||
+    s.resourceId?.startsWith('cluster-') === true;
   // Where the database's resource ID comes from: the Terraform addresses the README promises.
   const resourceId =
     s.resourceId ??

@@ -280,9 +280,13 @@ const rdsSource = z
     name: sourceName,
     type: z.enum(RDS_ENGINES).meta({ description: 'An RDS or Aurora engine: IAM database authentication.' }),
     dbInstanceIdentifier: checked(dbIdentifierProblem, 'An existing DB instance (RDS engines).').optional(),
-    dbClusterIdentifier: checked(dbIdentifierProblem, 'An existing Aurora cluster (Aurora engines).').optional(),
+    dbClusterIdentifier: checked(
+      dbIdentifierProblem,
+      'An existing DB cluster: an Aurora cluster (Aurora engines), or an RDS Multi-AZ DB cluster (rds-postgres, rds-mysql; set its CDC parameters in its DB cluster parameter group yourself).',
+    ).optional(),
     resourceId: z.string().optional().meta({
-      description: 'Resource ID of an existing database: db-… (RDS) or cluster-… (Aurora).',
+      description:
+        'Resource ID of an existing database: db-… (RDS DB instance) or cluster-… (Aurora cluster, or Multi-AZ DB cluster of rds-postgres/rds-mysql).',
       pattern: '^(db|cluster)-[A-Z0-9]+$',
     }),
     create: managedDatabase.optional(),

@@ -20,6 +20,7 @@ import {
   iamAuthMinimumVersion,
   iamAuthSupportSource,
 } from '../rules/support';
+import { multiAzLogicalReplicationMinimums, multiAzLogicalReplicationSource } from '../rules/multi-az';
 
 /** One postcondition: an HCL expression on `self` and its message (no double quotes, no `${`). */
 export interface LookupCondition {
@@ -38,6 +39,12 @@ export interface LookupRules {
   readonly region?: string;
   /** A CDC publication of whole schemas (`FOR TABLES IN SCHEMA`, PostgreSQL 15). */
   readonly schemaPublication: boolean;
+  /**
+   * The database is looked up as a DB cluster (`data.aws_rds_cluster`): always for Aurora, and
+   * for an RDS Multi-AZ DB cluster of `rds-postgres`/`rds-mysql`.
+   * @default the engine's kind
+   */
+  readonly cluster?: boolean;
 }
 
 const MAJOR = 'tonumber(split(".", self.engine_version)[0])';
@@ -56,7 +63,9 @@ function atLeast([major, minor]: readonly [number, number]): string {
  */
 export function lookupConditions(r: LookupRules): LookupCondition[] {
   const info = ENGINES[r.engine];
-  const kind = info.kind === 'cluster' ? 'Aurora cluster' : 'DB instance';
+  const cluster = info.kind === 'cluster' || r.cluster === true;
+  const multiAz = cluster && info.kind === 'instance';
+  const kind = info.kind === 'cluster' ? 'Aurora cluster' : multiAz ? 'Multi-AZ DB cluster' : 'DB instance';
   const what = `ClickPipes source ${r.sourceName}: ${kind} ${r.identifier}`;
   const out: LookupCondition[] = [
     {
@@ -66,7 +75,8 @@ export function lookupConditions(r: LookupRules): LookupCondition[] {
         '(cdktf-clickpipes-aws): fix the source type or the identifier.',
     },
   ];
-  if (info.kind === 'cluster') {
+  // The cluster data source has iam_database_authentication_enabled (Aurora and Multi-AZ DB clusters).
+  if (cluster) {
     out.push({
       condition: 'self.iam_database_authentication_enabled == true',
       errorMessage:
@@ -94,6 +104,17 @@ export function lookupConditions(r: LookupRules): LookupCondition[] {
         `${what} runs PostgreSQL \${self.engine_version}; ClickPipes reads PostgreSQL ${CLICKPIPES_MIN_POSTGRES} ` +
         `and later (ClickHouse docs, ${page}): upgrade the database.`,
     });
+    if (multiAz && r.pipeMode === 'cdc') {
+      const minimums = multiAzLogicalReplicationMinimums();
+      const top = Math.max(...minimums.map(([major]) => major));
+      const per = minimums.map(([major, minor]) => `(${MAJOR} == ${major} && ${MINOR} >= ${minor})`);
+      out.push({
+        condition: [`${MAJOR} > ${top}`, ...per].join(' || '),
+        errorMessage:
+          `${what} runs PostgreSQL \${self.engine_version}; CDC reads the write-ahead log with logical replication, and ` +
+          `${multiAzLogicalReplicationSource()}: upgrade the DB cluster, or use pipe mode initial-load.`,
+      });
+    }
     if (r.pipeMode === 'cdc' && r.schemaPublication) {
       out.push({
         condition: atLeast([15, 0]),

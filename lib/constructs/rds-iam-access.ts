@@ -28,6 +28,7 @@ import {
 } from '../rules/engines';
 import { dbUserProblem, regionProblem, resourceIdProblem } from '../rules/validation';
 import { clickPipesVersionProblem, iamAuthSupportProblem } from '../rules/support';
+import { RDS_MULTI_AZ_DB_CLUSTERS, hasMultiAzDbClusters, multiAzLogicalReplicationProblem } from '../rules/multi-az';
 
 /** The database user ClickPipes logs in as, as the ClickPipes guide names it. */
 export const DEFAULT_DB_USER = 'clickpipes_iam_user';
@@ -50,11 +51,17 @@ export interface ClickPipesRdsIamAccessProps extends ClickPipesAccessRoleProps, 
   readonly cluster?: RdsCluster;
   /** The identifier of an existing DB instance (RDS engines), looked up with the `aws_db_instance` data source. */
   readonly dbInstanceIdentifier?: string;
-  /** The identifier of an existing Aurora cluster (Aurora engines), looked up with the `aws_rds_cluster` data source. */
+  /**
+   * The identifier of an existing DB cluster, looked up with the `aws_rds_cluster` data source:
+   * an Aurora cluster (Aurora engines) or an RDS Multi-AZ DB cluster (`rds-postgres`,
+   * `rds-mysql`; AWS offers Multi-AZ DB clusters for MySQL and PostgreSQL only). IAM
+   * authentication is granted on the cluster resource ID.
+   */
   readonly dbClusterIdentifier?: string;
   /**
    * The resource ID of an existing database: `db-…` (instance, `DbiResourceId`) for RDS engines,
-   * `cluster-…` (`DbClusterResourceId`) for Aurora.
+   * `cluster-…` (`DbClusterResourceId`) for Aurora and for a Multi-AZ DB cluster of
+   * `rds-postgres`/`rds-mysql`.
    */
   readonly resourceId?: string;
   /**
@@ -137,6 +144,21 @@ export interface RdsAccessRuleInput {
   readonly publiclyAccessible?: boolean;
 }
 
+/** The database is a DB cluster: Aurora, or a Multi-AZ DB cluster named by identifier or `cluster-` resource ID. */
+function onCluster(i: Pick<RdsAccessRuleInput, 'engine' | 'forms' | 'resourceId'>): boolean {
+  return (
+    ENGINES[i.engine].kind === 'cluster' ||
+    i.forms.includes('dbClusterIdentifier') ||
+    i.forms.includes('cluster') ||
+    (i.forms.includes('resourceId') && i.resourceId?.startsWith('cluster-') === true)
+  );
+}
+
+/** The database is an RDS (not Aurora) Multi-AZ DB cluster. */
+export function isMultiAzCluster(i: Pick<RdsAccessRuleInput, 'engine' | 'forms' | 'resourceId'>): boolean {
+  return ENGINES[i.engine].kind === 'instance' && onCluster(i);
+}
+
 /**
  * The rules of an RDS/Aurora ClickPipes source, shared by the construct and the config schema.
  * `dbInstanceIdentifier`/`instance` go with RDS engines, `dbClusterIdentifier`/`cluster` with
@@ -146,10 +168,16 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
   const info = ENGINES[i.engine];
   const problems: FieldProblem[] = [];
   const name = (form: RdsDatabaseForm) => i.formNames?.[form] ?? form;
+  // RDS for MySQL/PostgreSQL also run as Multi-AZ DB clusters (existing ones only: see multi-az.ts).
+  const multiAz = hasMultiAzDbClusters(i.engine);
   const good: RdsDatabaseForm[] =
-    info.kind === 'instance' ? ['instance', 'dbInstanceIdentifier'] : ['cluster', 'dbClusterIdentifier'];
+    info.kind === 'instance'
+      ? ['instance', 'dbInstanceIdentifier', ...(multiAz ? (['dbClusterIdentifier'] as const) : [])]
+      : ['cluster', 'dbClusterIdentifier'];
   if (i.forms.length !== 1) {
-    const ways = [...new Set([good[1], 'resourceId', good[0]].map((f) => name(f as RdsDatabaseForm)))].join(', ');
+    const ways = [...new Set([good[1], 'resourceId', good[0]].map((f) => name(f as RdsDatabaseForm)))]
+      .concat(good.length > 2 ? [`${name('dbClusterIdentifier')} (a Multi-AZ DB cluster)`] : [])
+      .join(', ');
     problems.push([
       'database',
       i.forms.length === 0
@@ -161,13 +189,18 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
     const right = name(wrong === 'instance' || wrong === 'cluster' ? good[0] : good[1]);
     problems.push([
       wrong,
-      info.kind === 'instance'
-        ? `${i.engine} runs on a DB instance, not an Aurora cluster: use ${right} (or resourceId "db-…")`
-        : `${i.engine} is an Aurora cluster engine, and IAM authentication is granted on the cluster: use ${right} (or resourceId "cluster-…")`,
+      info.kind === 'cluster'
+        ? `${i.engine} is an Aurora cluster engine, and IAM authentication is granted on the cluster: use ${right} (or resourceId "cluster-…")`
+        : multiAz
+          ? `${i.engine} on a Multi-AZ DB cluster of this stack is not set up by this library (it creates DB instances ` +
+            'only, and cannot set the DB cluster parameter group and IAM authentication of a cluster it does not own): ' +
+            `use ${right}, or name an existing Multi-AZ DB cluster with ${name('dbClusterIdentifier')} (or resourceId "cluster-…")`
+          : `${i.engine} runs on a DB instance, not an Aurora cluster (AWS offers Multi-AZ DB clusters for MySQL and ` +
+            `PostgreSQL only; ${RDS_MULTI_AZ_DB_CLUSTERS.sources.engines.url}): use ${right} (or resourceId "db-…")`,
     ]);
   }
   if (i.resourceId !== undefined && !Token.isUnresolved(i.resourceId)) {
-    const p = resourceIdProblem(i.resourceId, info.kind);
+    const p = resourceIdProblem(i.resourceId, info.kind, multiAz);
     if (p) problems.push(['resourceId', p]);
   }
   if (!Token.isUnresolved(i.dbUser)) {
@@ -197,7 +230,7 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
           `but the engine version is "${i.engineVersion}"; upgrade the database, or use "initial-load" (ClickPipes then runs Initial Load Only pipes)`,
       ]);
     } else if (!i.managedParameters && i.iamAuthForReplication !== true) {
-      const group = info.kind === 'instance' ? 'DB parameter group' : 'DB cluster parameter group';
+      const group = onCluster(i) ? 'DB cluster parameter group' : 'DB parameter group';
       problems.push([
         'pipeMode',
         `"cdc" over IAM authentication on PostgreSQL needs PostgreSQL ${MIN_POSTGRES_FOR_IAM_CDC} or later with ` +
@@ -209,6 +242,10 @@ export function rdsAccessProblems(i: RdsAccessRuleInput): FieldProblem[] {
   }
   if (i.pipeMode === 'cdc' && i.engineVersion !== undefined) {
     const p = cdcEngineVersionProblem(i.engine, i.engineVersion);
+    if (p) problems.push(['pipeMode', p]);
+  }
+  if (i.pipeMode === 'cdc' && version !== undefined && info.dialect === 'postgres' && isMultiAzCluster(i)) {
+    const p = multiAzLogicalReplicationProblem(version);
     if (p) problems.push(['pipeMode', p]);
   }
   problems.push(
@@ -334,9 +371,12 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       binlogRetentionHours: props.binlogRetentionHours,
     };
     this.setupSql = setupSqlLine(this.setupSqlInput);
+    const multiAzCluster = props.dbClusterIdentifier !== undefined && info.kind === 'instance';
+    const clusterResourceId = props.resourceId?.startsWith('cluster-') === true;
     this.cdcPrerequisites = cdcPrerequisites({
       engine: this.engine,
       pipeMode: this.pipeMode,
+      multiAzCluster: multiAzCluster || (info.kind === 'instance' && clusterResourceId),
       managed: plan.sameStack !== undefined && !plan.hasOwnParameterGroup,
       binlogRetentionHours: props.binlogRetentionHours,
     });
@@ -344,6 +384,7 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       this.engine,
       plan.sameStack !== undefined,
       literal(props.dbInstanceIdentifier ?? props.dbClusterIdentifier),
+      multiAzCluster || (info.kind === 'instance' && clusterResourceId),
     );
     if (props.networkAccess) {
       this.networkAccess = new ClickPipesNetworkAccess(this, 'network_access', {
@@ -482,6 +523,7 @@ export class ClickPipesRdsIamAccess extends ClickPipesAccessRole {
       identifier,
       region: literal(props.region),
       schemaPublication: props.tables === undefined,
+      cluster: props.dbClusterIdentifier !== undefined,
     });
     if (props.dbInstanceIdentifier !== undefined) {
       const { resourceId, address, port } = new CheckedDbInstanceLookup(this, 'db_instance', identifier, conditions);

@@ -1,5 +1,6 @@
 import { ENGINES, PipeMode, RdsEngine } from '../rules/engines';
 import { DEFAULT_BINLOG_RETENTION_HOURS } from './setup-sql';
+import { multiAzLogicalReplicationSource } from '../rules/multi-az';
 
 /** What {@link cdcPrerequisites} describes. */
 export interface CdcPrerequisiteInput {
@@ -8,6 +9,8 @@ export interface CdcPrerequisiteInput {
   /** This stack creates the database and sets its parameter group and backups. */
   readonly managed: boolean;
   readonly binlogRetentionHours?: number;
+  /** The database is an RDS Multi-AZ DB cluster (RDS for MySQL/PostgreSQL, not Aurora), which has a DB cluster parameter group. */
+  readonly multiAzCluster?: boolean;
 }
 
 /**
@@ -19,7 +22,8 @@ export interface CdcPrerequisiteInput {
 export function cdcPrerequisites(i: CdcPrerequisiteInput): string[] {
   if (i.pipeMode !== 'cdc') return [];
   const info = ENGINES[i.engine];
-  const group = info.kind === 'cluster' ? 'DB cluster parameter group' : 'DB parameter group';
+  const cluster = info.kind === 'cluster' || i.multiAzCluster === true;
+  const group = cluster ? 'DB cluster parameter group' : 'DB parameter group';
   const parameters = info.cdcParameters
     .map((p) => `${p.name} = ${p.value}${p.applyMethod === 'pending-reboot' ? ' (takes a reboot)' : ''}`)
     .join(', ');
@@ -31,7 +35,8 @@ export function cdcPrerequisites(i: CdcPrerequisiteInput): string[] {
   // that uses it, or its parameters may not take effect. The stack creates both in one apply (a
   // fixed sleep would need the hashicorp/time provider and still prove nothing); instead the
   // parameters are checked after apply, and a reboot applies a group that did not take.
-  out.push(verifyAfterApply(i.engine, group, i.managed));
+  out.push(verifyAfterApply(i.engine, group, i.managed, i.multiAzCluster === true));
+  if (i.multiAzCluster && info.dialect === 'postgres') out.push(multiAzLogicalReplicationSource());
   if (info.dialect === 'postgres') {
     out.push(
       'PostgreSQL 12 or later (ClickPipes reads 12 and later; rds.iam_auth_for_replication exists from 11)',
@@ -63,14 +68,15 @@ export function cdcPrerequisites(i: CdcPrerequisiteInput): string[] {
 }
 
 /** How to check, after apply, that the CDC parameters took effect, and the fix when not. */
-function verifyAfterApply(engine: RdsEngine, group: string, managed: boolean): string {
+function verifyAfterApply(engine: RdsEngine, group: string, managed: boolean, multiAzCluster: boolean): string {
   const info = ENGINES[engine];
   const check =
     info.dialect === 'postgres'
       ? 'SHOW rds.logical_replication; (expect on) and SHOW rds.iam_auth_for_replication; (expect on)'
       : 'SELECT @@binlog_format, @@binlog_row_image, @@binlog_row_metadata; (expect ROW, FULL, FULL)';
-  const reboot =
-    info.kind === 'cluster'
+  const reboot = multiAzCluster
+    ? 'aws rds reboot-db-cluster --db-cluster-identifier <identifier>'
+    : info.kind === 'cluster'
       ? 'aws rds reboot-db-instance --db-instance-identifier <writer instance>'
       : 'aws rds reboot-db-instance --db-instance-identifier <identifier>';
   const why = managed
@@ -110,15 +116,20 @@ export function cdcEngineVersionProblem(engine: RdsEngine, version: string): str
  * authentication on, with the AWS CLI command that does it. Empty for a database of the stack
  * (the stack turns it on). A looked-up Aurora cluster is also checked at plan time.
  */
-export function iamAuthPrerequisites(engine: RdsEngine, managed: boolean, identifier?: string): string[] {
+export function iamAuthPrerequisites(
+  engine: RdsEngine,
+  managed: boolean,
+  identifier?: string,
+  multiAzCluster = false,
+): string[] {
   if (managed) return [];
-  const cluster = ENGINES[engine].kind === 'cluster';
+  const cluster = ENGINES[engine].kind === 'cluster' || multiAzCluster;
   const id = identifier ?? '<identifier>';
   const command = cluster
     ? `aws rds modify-db-cluster --db-cluster-identifier ${id} --enable-iam-database-authentication --apply-immediately`
     : `aws rds modify-db-instance --db-instance-identifier ${id} --enable-iam-database-authentication --apply-immediately`;
   return [
-    `IAM database authentication on for the ${cluster ? 'Aurora cluster' : 'DB instance'} (the ClickPipes guide's first step, ` +
+    `IAM database authentication on for the ${multiAzCluster ? 'Multi-AZ DB cluster' : cluster ? 'Aurora cluster' : 'DB instance'} (the ClickPipes guide's first step, ` +
       `"Enabling IAM DB authentication"; without it CREATE USER ... AWSAuthenticationPlugin fails with ERROR 1524 on MySQL/MariaDB ` +
       `and IAM logins fail on PostgreSQL): ${command}`,
   ];

@@ -100,7 +100,15 @@ export function partitionMismatchProblem(clickHouseIamRoleArn: string, region: s
 /** The kind of RDS resource a resource ID names. */
 export type ResourceIdKind = 'instance' | 'cluster';
 
-export function resourceIdProblem(resourceId: string, expected: ResourceIdKind): string | undefined {
+/**
+ * The problem with a resource ID for an engine of this kind, or undefined. `multiAzCluster`: the
+ * (instance) engine also runs as an RDS Multi-AZ DB cluster, whose `cluster-…` ID is accepted too.
+ */
+export function resourceIdProblem(
+  resourceId: string,
+  expected: ResourceIdKind,
+  multiAzCluster = false,
+): string | undefined {
   const m = RESOURCE_ID.exec(resourceId);
   const example = expected === 'instance' ? '"db-ABCDEFGHIJKL0123456789ABCD"' : '"cluster-ABCDEFGHIJKL0123456789AB"';
   const where =
@@ -110,9 +118,9 @@ export function resourceIdProblem(resourceId: string, expected: ResourceIdKind):
     return `${show(resourceId)} is not an RDS resource ID; expected ${where}, like ${example}`;
   }
   const kind: ResourceIdKind = m[1] === 'db' ? 'instance' : 'cluster';
-  if (kind !== expected) {
+  if (kind !== expected && !(multiAzCluster && expected === 'instance')) {
     return expected === 'instance'
-      ? `${show(resourceId)} is an Aurora cluster resource ID, but this engine runs on a DB instance; expected an instance resource ID (${where}), like ${example}`
+      ? `${show(resourceId)} is a cluster resource ID (Aurora or Multi-AZ DB cluster), but this engine runs on a DB instance only (AWS offers Multi-AZ DB clusters for MySQL and PostgreSQL only); expected an instance resource ID (${where}), like ${example}`
       : `${show(resourceId)} is a DB instance resource ID, but Aurora IAM authentication is granted on the cluster; expected the cluster resource ID (${where}), like ${example}`;
   }
   return undefined;
