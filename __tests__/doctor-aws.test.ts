@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import { AwsLoopback, worldOf } from '../scripts/aws-loopback';
 import { DoctorOptions } from '../lib/doctor/cli';
-import { TEST_CREDENTIALS, configDir, doctor, doctorConfig } from './doctor-fixture';
+import { parseConfig } from '../lib';
+import { DOCTOR_CONFIG, TEST_CREDENTIALS, configDir, doctor, doctorConfig } from './doctor-fixture';
 
 // The AWS checks of `doctor` against a loopback server answering as the AWS API references
 // document (scripts/aws-loopback.ts): all set up, then one thing broken per case.
@@ -210,6 +211,29 @@ test.each(CASES)('%s: the doctor names exactly that one, with its fix', async (_
   expect(unique[0]).toMatchObject({ source: expected.source, name: expected.name });
   expect(unique[0].fix).toMatch(expected.fix);
   expect(code).toBe(1);
+});
+
+test('an RDS for MySQL Multi-AZ DB cluster is looked up as a cluster, and passes', async () => {
+  const config = {
+    ...DOCTOR_CONFIG,
+    accounts: [
+      {
+        ...DOCTOR_CONFIG.accounts[0],
+        sources: [{ name: 'ledger', type: 'rds-mysql', dbClusterIdentifier: 'ledger', schemas: ['ledger'] }],
+      },
+    ],
+  };
+  const own = configDir(config);
+  try {
+    server.world = worldOf(parseConfig(config, 'test'));
+    const r = await doctor(['--json'], own, options);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(failed(report)).toEqual([]);
+    expect(report.sources[0].checks.map((c) => c.name)).toContain('DB cluster ledger exists');
+    expect(r.code).toBe(0);
+  } finally {
+    fs.rmSync(own, { recursive: true, force: true });
+  }
 });
 
 test('throttling within the retries passes: the SDK retries it', async () => {

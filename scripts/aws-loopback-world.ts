@@ -107,7 +107,11 @@ export function worldOf(config: ClickPipesConfig): Map<string, FakeAccount> {
           applyStatus: 'in-sync',
           securityGroups: [sg],
         };
-        (info.kind === 'cluster' ? account.clusters : account.instances)[id] = db;
+        const cluster =
+          info.kind === 'cluster' ||
+          source.dbClusterIdentifier !== undefined ||
+          !!source.resourceId?.startsWith('cluster-');
+        (cluster ? account.clusters : account.instances)[id] = db;
       }
     }
   }

@@ -175,7 +175,9 @@ export async function rdsChecks(
   const engine = source.type as RdsEngine;
   const info = ENGINES[engine];
   const where = locate(source);
-  const found = await describe(clients, info.kind, where);
+  // An RDS engine on a Multi-AZ DB cluster is described as a cluster, as Aurora is.
+  const multiAz = source.dbClusterIdentifier !== undefined || source.resourceId?.startsWith('cluster-') === true;
+  const found = await describe(clients, multiAz ? 'cluster' : info.kind, where);
   if (!found.database) return { checks: [found.fault!] };
   const db = found.database;
   const pipeMode = source.pipeMode ?? 'initial-load';
