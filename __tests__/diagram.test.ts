@@ -421,3 +421,24 @@ describe('export --check covers diagram.md', () => {
     ]);
   });
 });
+
+test('an RDS Multi-AZ DB cluster reads as one, with its DB cluster parameter group', () => {
+  const config = parseConfig({
+    clickHouseIamRoleArn: 'arn:aws:iam::111122223333:role/CH-S3-example-Role',
+    accounts: [
+      {
+        name: 'maz',
+        accountId: '123456789012',
+        region: 'eu-central-1',
+        sources: [
+          { name: 'ledger', type: 'rds-mysql', dbClusterIdentifier: 'ledger', schemas: ['ledger'] },
+          { name: 'orders', type: 'rds-postgres', resourceId: 'cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ' },
+        ],
+      },
+    ],
+  });
+  const { md } = synthStacks(config).maz;
+  expect(md).toContain('Multi-AZ DB cluster ledger');
+  expect(md).toContain('Multi-AZ DB cluster with resource ID cluster-ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+  expect(md).not.toContain('DB instance');
+});

@@ -136,7 +136,11 @@ function databasePicture(
   setupSql: string | undefined,
 ): DatabasePicture {
   const info = ENGINES[access.engine];
-  const kind = info.kind === 'instance' ? 'DB instance' : 'Aurora cluster';
+  const multiAz =
+    info.kind === 'instance' &&
+    (('dbClusterIdentifier' in source && source.dbClusterIdentifier !== undefined) ||
+      ('resourceId' in source && !!source.resourceId?.startsWith('cluster-')));
+  const kind = info.kind === 'cluster' ? 'Aurora cluster' : multiAz ? 'Multi-AZ DB cluster' : 'DB instance';
   const created = 'create' in source && source.create !== undefined;
   const identifier = databaseName(source);
   const group = access.replicationParameterGroup;
@@ -156,7 +160,7 @@ function databasePicture(
         : {
             parameters,
             parameterGroup: group && readable(group.nameInput ?? group.node.id),
-            groupKind: info.kind === 'instance' ? 'DB parameter group' : 'DB cluster parameter group',
+            groupKind: info.kind === 'instance' && !multiAz ? 'DB parameter group' : 'DB cluster parameter group',
           },
     setupSql,
     network: network && {
