@@ -166,9 +166,10 @@ export function stoppedOrExited(child: ChildProcess): Promise<'stopped' | number
   });
 }
 
-/** Kills `child` with SIGKILL and resolves once it is gone. */
+/** Kills `child` with SIGKILL and resolves once it is gone (at once when it has ended by itself). */
 export const killed = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.on('exit', () => resolve());
     child.kill('SIGKILL');
   });
