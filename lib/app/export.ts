@@ -15,7 +15,7 @@ import {
   filesBelow,
   interruptedRunIn,
   readRecord,
-  startPublish,
+  publishBuilt,
 } from './publish';
 import { synthesizeInto } from './synth';
 
@@ -56,23 +56,11 @@ export interface StaleFile {
  * @returns the stack names, in config order
  */
 export async function exportStacks(config: ClickPipesConfig, options: ExportOptions): Promise<string[]> {
-  const publication = startPublish(path.resolve(options.cwd ?? process.cwd(), options.out), {
-    env: options.env,
-    cwd: options.cwd,
-    notice: options.notice,
-  });
-  try {
-    let stacks: string[];
-    try {
-      stacks = await synthesizeFormatted(config, publication.fresh, options.hcl ?? false);
-    } catch (e) {
-      throw publication.fault(e);
-    }
-    publication.commit();
-    return stacks;
-  } finally {
-    publication.close();
-  }
+  return publishBuilt(
+    path.resolve(options.cwd ?? process.cwd(), options.out),
+    { env: options.env, cwd: options.cwd, notice: options.notice },
+    (fresh) => synthesizeFormatted(config, fresh, options.hcl ?? false),
+  );
 }
 
 /**

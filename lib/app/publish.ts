@@ -209,6 +209,35 @@ export function startPublish(outdir: string, options: PublishOptions = {}): Publ
   }
 }
 
+/**
+ * Publishes into `outdir` what `build` writes into the folder it is given ({@link startPublish},
+ * then {@link Publication.commit}), for a synchronous build (the synth) or an asynchronous one
+ * (the export, which formats HCL). Whatever fails leaves `outdir` as the last good run left it;
+ * a filesystem fault is one line.
+ */
+export function publishBuilt<T>(outdir: string, options: PublishOptions, build: (fresh: string) => T): T {
+  const publication = startPublish(outdir, options);
+  const commit = (value: Awaited<T>) => (publication.commit(), value);
+  let built: T;
+  try {
+    built = build(publication.fresh);
+  } catch (e) {
+    publication.close();
+    throw publication.fault(e);
+  }
+  if (built instanceof Promise)
+    return built
+      .then(commit, (e: unknown) => {
+        throw publication.fault(e);
+      })
+      .finally(publication.close) as T;
+  try {
+    return commit(built as Awaited<T>);
+  } finally {
+    publication.close();
+  }
+}
+
 /** Writes {@link RECORD_FILE} into a freshly built output: its stacks and their files. */
 export function writeRecord(fresh: string): void {
   const stacks = Object.fromEntries(stackNames(fresh).map((s) => [s, filesBelow(path.join(fresh, 'stacks', s))]));

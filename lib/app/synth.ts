@@ -5,7 +5,7 @@ import { ClickPipesAccountStack } from './account-stack';
 import { ClickPipesConfig, parseConfig } from '../config/config';
 import { CONFIG_FILES, findConfigFile, namedConfigFile, readConfigFile } from '../config/config-file';
 import { EXAMPLE_CONFIG } from '../config/example-config';
-import { startPublish, writeRecord } from './publish';
+import { publishBuilt, writeRecord } from './publish';
 import { sourceFiles } from './source-files';
 
 /** The config file the app reads from the working directory when `CLICKPIPES_CONFIG` is not set (or its YAML twin). */
@@ -79,24 +79,11 @@ export function synthesize(config: ClickPipesConfig, options: SynthesizeOptions 
   const outdir = path.resolve(options.cwd ?? process.cwd(), options.outdir ?? env.CDKTF_OUTDIR ?? 'cdktf.out');
   const envHcl = env.SYNTH_HCL_OUTPUT;
   const hcl = options.hcl ?? (envHcl === 'true' || envHcl === '1');
-  const publication = startPublish(outdir, {
-    cdktfCli: options.cdktfCli ?? runByCdktfCli(env),
-    env,
-    cwd: options.cwd,
-    notice: options.notice,
-  });
-  try {
-    let stacks: string[];
-    try {
-      stacks = synthesizeInto(config, publication.fresh, hcl);
-    } catch (e) {
-      throw publication.fault(e);
-    }
-    publication.commit();
-    return stacks;
-  } finally {
-    publication.close();
-  }
+  return publishBuilt(
+    outdir,
+    { cdktfCli: options.cdktfCli ?? runByCdktfCli(env), env, cwd: options.cwd, notice: options.notice },
+    (fresh) => synthesizeInto(config, fresh, hcl),
+  );
 }
 
 /**
