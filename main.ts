@@ -11,6 +11,7 @@
 import { ClickPipesInputError } from './lib/errors';
 import { ClickPipesOutputError, outputFault } from './lib/app/output-faults';
 import { DOCTOR_USAGE } from './lib/doctor/args';
+import { FRAMEWORK } from './lib/framework';
 
 // The synth and the export load cdktf and the provider classes: only when a command runs, so
 // that --help and usage errors answer at once.
@@ -40,8 +41,8 @@ export interface Command {
   run(argv: readonly string[], io: CommandIo): Promise<number>;
 }
 
-/** The name of the bin, as the user types it. */
-export const BIN = 'cdktf-clickpipes-aws';
+/** The name of the bin, as the user types it: the package's name (cdktf-clickpipes-aws, cdktn-clickpipes-aws). */
+export const BIN = FRAMEWORK.packageName;
 
 const ENVIRONMENT = `Environment:
   CLICKPIPES_CONFIG  the config file (JSON; YAML for .yaml and .yml); default ./clickpipes.config.json,

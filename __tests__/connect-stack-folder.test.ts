@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { terraformAvailability } from './verify/terraform';
 import { ROOT, codeBlocks, userProject } from './user-project';
+import { PACKAGE } from './helpers';
 
 // The README's connect-helper block, run as a user runs it: in a project that installed the
 // package, after `npx cdktf-clickpipes-aws`, by bash, from the project folder (the block `cd`s into
@@ -32,8 +33,8 @@ let stackDir: string;
 beforeAll(() => {
   expect(BLOCK).toBeDefined();
   project = userProject('cpa-connect-user-');
-  // The package's bin, as `npx cdktf-clickpipes-aws` runs it (help.test.ts runs it through npx).
-  const synth = spawnSync(path.join(project, 'node_modules', '.bin', 'cdktf-clickpipes-aws'), [], {
+  // The package's bin, as `npx cdktf-clickpipes-aws` (cdktn-clickpipes-aws) runs it (help.test.ts runs it through npx).
+  const synth = spawnSync(path.join(project, 'node_modules', '.bin', PACKAGE), [], {
     cwd: project,
     encoding: 'utf8',
     env: { ...process.env, CHECKPOINT_DISABLE: '1' },

@@ -3,6 +3,7 @@ import { AwsLoopback, worldOf } from '../scripts/aws-loopback';
 import { DoctorOptions } from '../lib/doctor/cli';
 import { parseConfig } from '../lib';
 import { DOCTOR_CONFIG, TEST_CREDENTIALS, configDir, doctor, doctorConfig } from './doctor-fixture';
+import { PACKAGE } from './helpers';
 
 // The AWS checks of `doctor` against a loopback server answering as the AWS API references
 // document (scripts/aws-loopback.ts): all set up, then one thing broken per case.
@@ -316,13 +317,13 @@ test('text report: checklist per source, progress on stderr, credentials and tok
 test('bad arguments: one line and the usage, exit 2; --help: the usage, exit 0', async () => {
   const bad = await doctor(['--nope'], dir, options);
   expect(bad.code).toBe(2);
-  expect(bad.stderr).toMatch(/^doctor: unknown argument --nope\nusage: cdktf-clickpipes-aws doctor/);
+  expect(bad.stderr).toMatch(new RegExp(`^doctor: unknown argument --nope\nusage: ${PACKAGE} doctor`));
   const stack = await doctor(['--stack', 'nope'], dir, options);
   expect(stack.code).toBe(2);
   expect(stack.stderr).toMatch(/^doctor: --stack nope: no such stack in the config; its stacks: prod, analytics\n/);
   const help = await doctor(['--help'], dir, options);
   expect(help).toMatchObject({ code: 0, stderr: '' });
-  expect(help.stdout).toMatch(/^usage: cdktf-clickpipes-aws doctor/);
+  expect(help.stdout).toMatch(new RegExp(`^usage: ${PACKAGE} doctor`));
 });
 
 test('main dispatches doctor: --help prints its usage and exits 0', async () => {
@@ -331,5 +332,5 @@ test('main dispatches doctor: --help prints its usage and exits 0', async () => 
   expect(await main(['doctor', '-h'], { stdout: (t) => (out += t), stderr: () => undefined, env: {}, cwd: dir })).toBe(
     0,
   );
-  expect(out).toMatch(/^usage: cdktf-clickpipes-aws doctor /);
+  expect(out).toMatch(new RegExp(`^usage: ${PACKAGE} doctor `));
 });

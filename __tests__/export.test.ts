@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { checkExport, describeStale, exportStacks, loadConfig, synthesize } from '../lib';
-import { MAIN, addresses, runApp, tree, tempFolders } from './helpers';
+import { MAIN, PACKAGE, addresses, runApp, tree, tempFolders } from './helpers';
 
 // The committed-output workflows, through the real app: `export` (JSON, HCL) and `export --check`.
 const YAML_EXAMPLE = path.join(__dirname, '..', 'examples', 'clickpipes.config.yaml');
@@ -100,7 +100,7 @@ describe('committed JSON', () => {
         '  prod-us-east-1: extra: stacks/prod-us-east-1/clickpipes/gone.sql',
         '  old: extra: stacks/old/ is not a stack of the config',
         '  (output): differs: clickpipes-output.json',
-        'Run `cdktf-clickpipes-aws export --out terraform` and commit the result.',
+        `Run \`${PACKAGE} export --out terraform\` and commit the result.`,
         '',
       ].join('\n'),
     );
@@ -160,7 +160,7 @@ describe('committed JSON', () => {
       [
         'terraform is not what clickpipes.config.yaml synthesizes (JSON):',
         '  analytics: unknown: stacks/analytics/backdoor.tf.json (not written by this app; Terraform would load it), unknown: stacks/analytics/override.tf (not written by this app; Terraform would load it)',
-        'Run `cdktf-clickpipes-aws export --out terraform` and commit the result.',
+        `Run \`${PACKAGE} export --out terraform\` and commit the result.`,
         '',
       ].join('\n'),
     );
@@ -224,7 +224,7 @@ describe('committed JSON', () => {
     expect(run(dir, ['export', '--out'])).toMatchObject({
       status: 2,
       stderr: expect.stringMatching(
-        /^cdktf-clickpipes-aws: --out needs a folder \(--out DIR\); usage: .*cdktf-clickpipes-aws export --help\)\n$/,
+        new RegExp(`^${PACKAGE}: --out needs a folder \\(--out DIR\\); usage: .*${PACKAGE} export --help\\)\n$`),
       ),
     });
   });

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { COMMANDS, main, mainHelp } from '../main';
 import { CONNECT_USAGE, runConnect } from '../lib/database/connect';
-import { MAIN, runApp, tempFolders } from './helpers';
+import { MAIN, PACKAGE, runApp, tempFolders } from './helpers';
 import { ROOT, userProject } from './user-project';
 
 // --help and usage errors of every command and bin, as a Node CLI does them: the help to stdout
@@ -45,7 +45,7 @@ test.each(indexed([['--help'], ['-h'], ['help'], ['--hcl', '--help']]))('the app
   const dir = tmp();
   const r = await app(dir, args, i);
   expect([r.status, r.stderr]).toEqual([0, '']);
-  expect(r.stdout).toMatch(/^usage: cdktf-clickpipes-aws \[--hcl\] \[--quiet\]\n/);
+  expect(r.stdout.startsWith(`usage: ${PACKAGE} [--hcl] [--quiet]\n`)).toBe(true);
   for (const word of ['CLICKPIPES_CONFIG', 'CDKTF_OUTDIR', 'cdktf.out', 'clickpipes-connect --help', 'Exit status'])
     expect(r.stdout).toContain(word);
   for (const [name, command] of Object.entries(COMMANDS)) {
@@ -69,19 +69,19 @@ test.each(
   const r = await app(dir, args, i);
   expect([r.status, r.stderr]).toEqual([0, '']);
   expect(r.stdout).toBe(`${COMMANDS.export.help}\n`);
-  expect(r.stdout).toMatch(/^usage: cdktf-clickpipes-aws export \[--out DIR\] \[--hcl\] \[--check\] \[--quiet\]\n/);
+  expect(r.stdout.startsWith(`usage: ${PACKAGE} export [--out DIR] [--hcl] [--check] [--quiet]\n`)).toBe(true);
   expect(r.stdout).toContain('CLICKPIPES_CONFIG');
   expect(fs.readdirSync(dir)).toEqual([]);
 });
 
 test.each(
   indexed<[string[], string, string | undefined]>([
-    [['--json'], 'unknown argument --json', 'cdktf-clickpipes-aws --help'],
-    [['-x'], 'unknown argument -x', 'cdktf-clickpipes-aws --help'],
-    [['export', '--force'], 'unknown argument --force', 'cdktf-clickpipes-aws export --help'],
-    [['export', '--out'], '--out needs a folder (--out DIR)', 'cdktf-clickpipes-aws export --help'],
-    [['export', '--out', '--hcl'], '--out needs a folder (--out DIR), got --hcl', 'cdktf-clickpipes-aws export --help'],
-    [['export', '--out='], '--out needs a folder (--out DIR)', 'cdktf-clickpipes-aws export --help'],
+    [['--json'], 'unknown argument --json', `${PACKAGE} --help`],
+    [['-x'], 'unknown argument -x', `${PACKAGE} --help`],
+    [['export', '--force'], 'unknown argument --force', `${PACKAGE} export --help`],
+    [['export', '--out'], '--out needs a folder (--out DIR)', `${PACKAGE} export --help`],
+    [['export', '--out', '--hcl'], '--out needs a folder (--out DIR), got --hcl', `${PACKAGE} export --help`],
+    [['export', '--out='], '--out needs a folder (--out DIR)', `${PACKAGE} export --help`],
     [['help', 'deploy'], 'help: no command deploy; the commands: export', undefined],
   ]),
 )('usage error (%i): %j', async (i, args, named, pointer) => {
@@ -89,7 +89,7 @@ test.each(
   const r = await app(dir, args, i);
   expect(r.status).toBe(2);
   expect(r.stdout).toBe('');
-  expect(r.stderr.split('\n')).toEqual([expect.stringMatching(/^cdktf-clickpipes-aws: /), '']);
+  expect(r.stderr.split('\n')).toEqual([expect.stringMatching(new RegExp(`^${PACKAGE}: `)), '']);
   expect(r.stderr).toContain(named);
   if (pointer) expect(r.stderr).toContain(`(more: ${pointer})`);
   expect(fs.readdirSync(dir)).toEqual([]);
@@ -134,7 +134,7 @@ test.each(
 test('the package bins answer --help in a project that installed the package (npx for one: npm costs 2 s a start)', () => {
   const project = userProject('cpa-help-user-');
   try {
-    const npx = spawnSync('npx', ['--no-install', 'cdktf-clickpipes-aws', '--help'], {
+    const npx = spawnSync('npx', ['--no-install', PACKAGE, '--help'], {
       cwd: project,
       encoding: 'utf8',
       env: { ...process.env, CHECKPOINT_DISABLE: '1', npm_config_update_notifier: 'false' },

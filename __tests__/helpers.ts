@@ -69,8 +69,31 @@ export function addresses(section: Record<string, object>): string[] {
     .sort();
 }
 
-/** The compiled app (`npm test` builds it first). */
-export const MAIN = path.join(__dirname, '..', 'dist', 'main.js');
+/** The framework of this Jest project: `cdktf`, or `cdktn` (see framework-env.ts). */
+export const TEST_FRAMEWORK: 'cdktf' | 'cdktn' = process.env.CLICKPIPES_FRAMEWORK === 'cdktn' ? 'cdktn' : 'cdktf';
+
+/** This project's package for the framework of this Jest project (and the name of its bin). */
+export const PACKAGE = TEST_FRAMEWORK === 'cdktn' ? 'cdktn-clickpipes-aws' : 'cdktf-clickpipes-aws';
+
+/** The compiled package of this project's framework: dist/, or build/cdktn/dist (`npm test` builds both first). */
+export const DIST =
+  TEST_FRAMEWORK === 'cdktn'
+    ? path.join(__dirname, '..', 'build', 'cdktn', 'dist')
+    : path.join(__dirname, '..', 'dist');
+
+/** The compiled app. */
+export const MAIN = path.join(DIST, 'main.js');
+
+/**
+ * The CLI of this project's framework as a user runs it: `cdktf`, or `cdktn` with a Node.js it
+ * supports (22.19 or later, found by the global setup: scripts/node22.js) first on PATH.
+ */
+export function frameworkCli(): { readonly name: 'cdktf' | 'cdktn'; readonly env: Record<string, string> } {
+  if (TEST_FRAMEWORK === 'cdktf') return { name: 'cdktf', env: {} };
+  const node = process.env.CLICKPIPES_TEST_NODE22;
+  if (!node) throw new Error('no Node.js for cdktn-cli: the global setup (scripts/node22.js) could not install one');
+  return { name: 'cdktn', env: { PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` } };
+}
 
 /** Runs the compiled app in `cwd`. */
 export function runApp(cwd: string, env: Record<string, string> = {}, args: string[] = []): AppRun {

@@ -7,6 +7,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { PACKAGE, TEST_FRAMEWORK } from './helpers';
 
 const ROOT = path.join(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -69,4 +70,47 @@ test('no packed file and no library source refers to a test-only package', () =>
       "const { runSimulation } = require('@cloud-copilot/iam-simulate');",
     ),
   ).toBe(true);
+});
+
+describe(`the ${TEST_FRAMEWORK} package (one source, two packages: issue 14)`, () => {
+  const dir = TEST_FRAMEWORK === 'cdktn' ? path.join(ROOT, 'build', 'cdktn') : ROOT;
+  const own = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+  const other = TEST_FRAMEWORK === 'cdktf' ? 'cdktn' : 'cdktf';
+
+  test('declares its framework, provider and constructs as peers, with the ranges that framework needs', () => {
+    expect(own.name).toBe(PACKAGE);
+    expect(own.peerDependencies).toEqual(
+      TEST_FRAMEWORK === 'cdktf'
+        ? { cdktf: '^0.21.0', '@cdktf/provider-aws': '^21.22.1', constructs: '^10.4.2' }
+        : { cdktn: '^0.24.0', '@cdktn/provider-aws': '^25.7.0', constructs: '>=10.6.0 <10.8.0' },
+    );
+    const framework = /^(cdktf|cdktn|constructs|@cdktf\/|@cdktn\/provider-aws)/;
+    expect(
+      Object.keys(own.dependencies).filter((d) => framework.test(d) && d !== `@${TEST_FRAMEWORK}/hcl-tools`),
+    ).toEqual([]);
+    expect(Object.keys(own.bin).sort()).toEqual(['clickpipes-connect', PACKAGE].sort());
+  });
+
+  test(`its code and published types import ${TEST_FRAMEWORK} and its provider, never ${other}`, () => {
+    const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    expect(packed.status).toBe(0);
+    const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0].files
+      .map((f) => f.path)
+      .filter((f) => /\.(js|d\.ts)$/.test(f));
+    expect(files).toEqual(expect.arrayContaining(['dist/lib/index.d.ts', 'dist/lib/framework.d.ts', 'dist/main.js']));
+    const texts = files.map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')] as const);
+    const mixed = texts.flatMap(([f, text]) =>
+      [other, `@${other}/provider-aws`, `@${other}/hcl-tools`]
+        .filter((n) => referenceTo(n).test(text))
+        .map((n) => `${f} → ${n}`),
+    );
+    expect(mixed).toEqual([]);
+    // The types of the constructs name this framework's classes.
+    const role = texts.find(([f]) => f === 'dist/lib/constructs/clickpipes-access-role.d.ts')![1];
+    expect(role).toMatch(referenceTo(`@${TEST_FRAMEWORK}/provider-aws/lib/iam-role`));
+    expect(role).toMatch(referenceTo(TEST_FRAMEWORK));
+  });
 });

@@ -10,12 +10,18 @@ import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DEFAULT_AWS_PROVIDER_VERSION, parseConfig, setAwsProviderVersion, synthesize } from '../lib';
-import { inputProblems, tempFolders } from './helpers';
+import { TEST_FRAMEWORK, inputProblems, tempFolders } from './helpers';
 import { valid } from './verify/bad-configs';
 import { runProcess } from './verify/run-process';
 import { terraformAvailability, terraformEnv } from './verify/terraform';
 
 const temp = tempFolders('cpa-provider-version-');
+
+/** The binding's version, its default constraint and the provider source each framework writes. */
+const BINDING =
+  TEST_FRAMEWORK === 'cdktf'
+    ? { version: '6.25.0', constraint: '~> 6.25', source: 'aws' }
+    : { version: '6.66.0', constraint: '~> 6.66', source: 'hashicorp/aws' };
 
 /** The `required_providers.aws` of each stack a config synthesizes (JSON), and the HCL's version line. */
 function requiredAws(raw: unknown): { json: Record<string, unknown>[]; hcl: string[]; dir: string } {
@@ -45,14 +51,14 @@ function twoAccounts(top: Record<string, unknown> = {}, second: Record<string, u
   return { ...c, ...top };
 }
 
-test('the default is "~> 6.25" in JSON and HCL, not the exact version of the binding', () => {
-  expect(DEFAULT_AWS_PROVIDER_VERSION).toBe('~> 6.25');
+test(`the default is "${BINDING.constraint}" in JSON and HCL (${TEST_FRAMEWORK}), not the exact version of the binding`, () => {
+  expect(DEFAULT_AWS_PROVIDER_VERSION).toBe(BINDING.constraint);
   const { json, hcl } = requiredAws(twoAccounts());
   expect(json).toEqual([
-    { source: 'aws', version: '~> 6.25' },
-    { source: 'aws', version: '~> 6.25' },
+    { source: BINDING.source, version: BINDING.constraint },
+    { source: BINDING.source, version: BINDING.constraint },
   ]);
-  expect(hcl).toEqual(['~> 6.25', '~> 6.25']);
+  expect(hcl).toEqual([BINDING.constraint, BINDING.constraint]);
 });
 
 test('a config widens or pins it, at the top level or per account entry (the entry wins)', () => {
@@ -82,10 +88,10 @@ test('construct users set it on their own stack', () => {
   expect(inputProblems(() => setAwsProviderVersion(stack, 'six'))).toEqual([
     expect.stringMatching(/^mine\.awsProviderVersion: "six" is not a Terraform version constraint/),
   ]);
-  // Without the call, cdktf's exact version stays: the library does not change a user's stack.
+  // Without the call, the framework's exact version stays: the library does not change a user's stack.
   const plain = new TerraformStack(app, 'plain');
   new AwsProvider(plain, 'aws', { region: 'us-east-1' });
-  expect(JSON.parse(Testing.synth(plain)).terraform.required_providers.aws.version).toBe('6.25.0');
+  expect(JSON.parse(Testing.synth(plain)).terraform.required_providers.aws.version).toBe(BINDING.version);
 });
 
 const tf = terraformAvailability();
@@ -107,7 +113,7 @@ const tf = terraformAvailability();
     };
     const refused = await init();
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr + refused.stdout).toMatch(/~> 6\.25/);
+    expect(refused.stderr + refused.stdout).toContain(BINDING.constraint);
     const accepted = await init(`>= ${tf.awsVersion}, < 7`);
     expect(accepted.stderr).toBe('');
     expect(accepted.status).toBe(0);

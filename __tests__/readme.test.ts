@@ -2,8 +2,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseConfig, readConfigFile } from '../lib';
-import { tempFolders } from './helpers';
+import { TEST_FRAMEWORK, tempFolders } from './helpers';
 import { ROOT, codeBlocks, userProject } from './user-project';
+import { copyProject } from '../scripts/project-copy';
+
+/** The import renaming of the cdktn build (scripts/build-cdktn.js): what the README's migration tells users to do. */
+const { renameImports } = require('../scripts/build-cdktn') as {
+  renameImports: (text: string, file: string) => string;
+};
 
 // The README's code blocks, as a reader uses them: TypeScript compiled with this project's
 // compiler settings (noUnusedLocals and all) against the package as installed, then run; JSON
@@ -29,10 +35,12 @@ const SHELL_BLOCKS: Record<string, string> = {
     'not run: needs a database with the master user; the SQL file itself runs in setup-sql.*.test.ts',
   'cd cdktf.out/stacks/prod': 'connect-stack-folder.test.ts runs it, line by line as a user does',
   'npm run deploy':
-    'workflow.test.ts runs npm run diff and deploy of every stack through terraform init to the plan, which stops for want of AWS credentials',
+    'workflow-deploy.test.ts runs npm run diff and deploy of every stack through terraform init to the plan, which stops for want of AWS credentials',
   'npm run export -- --out terraform': 'export.test.ts (the same commands through dist/main.js)',
   'Error: 2 problems:': 'sample output; the config messages are asserted in bad-input.test.ts',
   'terraform is not what clickpipes.config.yaml synthesizes (HCL):': 'sample output of export.test.ts',
+  'prod/clickstream.scope: stack prod is a TerraformStack of cdktn':
+    'sample output: framework.test.ts asserts both lines, each in the project of its build',
 };
 
 test('every block is TypeScript, JSON, YAML or a listed shell block', () => {
@@ -45,11 +53,39 @@ test('every block is TypeScript, JSON, YAML or a listed shell block', () => {
   expect(BLOCKS.filter((b) => b.lang === 'ts' || b.lang === 'typescript').length).toBeGreaterThan(0);
 });
 
-test.each(BLOCKS.filter((b) => b.lang === 'json').map((b) => [b.heading, b.code]))(
+/** A JSON block with a `context` is a piece of cdktf.json; the others are configs. */
+const isCdktfJson = (code: string) => 'context' in (JSON.parse(code) as object);
+
+test.each(BLOCKS.filter((b) => b.lang === 'json' && !isCdktfJson(b.code)).map((b) => [b.heading, b.code]))(
   'the JSON config under "%s" parses as a config',
   (_heading, code) => {
     expect(() => parseConfig(JSON.parse(code), 'README.md')).not.toThrow();
   },
+);
+
+test.each(BLOCKS.filter((b) => b.lang === 'json' && isCdktfJson(b.code)).map((b) => [b.heading, b.code]))(
+  'the cdktf.json setting under "%s", merged into a checkout\'s cdktf.json, makes `npm run synth` use cdktn',
+  (_heading, code) => {
+    const project = copyProject(ROOT, 'cpa-readme-framework-');
+    try {
+      const file = path.join(project, 'cdktf.json');
+      const setting = JSON.parse(code) as { context: object };
+      const config = JSON.parse(fs.readFileSync(file, 'utf8')) as { context?: object };
+      config.context = { ...config.context, ...setting.context };
+      fs.writeFileSync(file, JSON.stringify(config, null, 2));
+      const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1' };
+      delete env.CLICKPIPES_FRAMEWORK;
+      delete env.CDKTF_OUTDIR;
+      const r = spawnSync(process.execPath, ['scripts/app.js', '--quiet'], { cwd: project, env, encoding: 'utf8' });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      const manifest = JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'manifest.json'), 'utf8'));
+      expect(manifest.version).toBe('0.24.0');
+      expect(fs.existsSync(path.join(project, 'build', 'cdktn', 'dist', 'main.js'))).toBe(true);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  },
+  60_000,
 );
 
 test.each(BLOCKS.filter((b) => b.lang === 'yaml').map((b) => [b.heading, b.code]))(
@@ -75,8 +111,13 @@ describe('the TypeScript blocks', () => {
     project = userProject('cpa-readme-user-');
     const src = path.join(project, 'src');
     fs.mkdirSync(src);
-    sources.forEach((code, i) => fs.writeFileSync(path.join(src, `block-${i}.ts`), code));
-    fs.writeFileSync(path.join(src, 'unprefixed.ts'), unprefixed);
+    // In the cdktn project, the blocks as the README's migration section says to change them.
+    const asUsed = (code: string) =>
+      TEST_FRAMEWORK === 'cdktn'
+        ? renameImports(code, 'README.md').replace(/'cdktf-clickpipes-aws'/g, "'cdktn-clickpipes-aws'")
+        : code;
+    sources.forEach((code, i) => fs.writeFileSync(path.join(src, `block-${i}.ts`), asUsed(code)));
+    fs.writeFileSync(path.join(src, 'unprefixed.ts'), asUsed(unprefixed));
     // This project's compiler settings, for a user's project: its own files, no test types.
     const tsconfig = {
       extends: path.join(ROOT, 'tsconfig.json'),

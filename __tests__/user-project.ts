@@ -5,9 +5,17 @@ import * as path from 'path';
 /** This project's folder. */
 export const ROOT = path.join(__dirname, '..');
 
-/** The package's bins (package.json `bin`). */
-const BINS = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> })
-  .bin;
+/**
+ * The package of this Jest project's framework (jest.config.js): this project (cdktf-clickpipes-aws),
+ * or its cdktn build (build/cdktn: cdktn-clickpipes-aws), with its name and bins (package.json `bin`).
+ */
+const PACKAGE_DIR = process.env.CLICKPIPES_FRAMEWORK === 'cdktn' ? path.join(ROOT, 'build', 'cdktn') : ROOT;
+const { name: PACKAGE_NAME, bin: BINS } = JSON.parse(
+  fs.readFileSync(path.join(PACKAGE_DIR, 'package.json'), 'utf8'),
+) as {
+  name: string;
+  bin: Record<string, string>;
+};
 
 /**
  * A temporary project of a user who installed this package: a package.json, and a node_modules
@@ -19,7 +27,7 @@ export function userProject(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.writeFileSync(
     path.join(dir, 'package.json'),
-    JSON.stringify({ name: 'acme-infra', private: true, dependencies: { 'cdktf-clickpipes-aws': '*' } }, null, 2),
+    JSON.stringify({ name: 'acme-infra', private: true, dependencies: { [PACKAGE_NAME]: '*' } }, null, 2),
   );
   const modules = path.join(dir, 'node_modules');
   const bin = path.join(modules, '.bin');
@@ -31,11 +39,11 @@ export function userProject(prefix: string): string {
   for (const entry of fs.readdirSync(path.join(shared, '.bin'))) {
     fs.symlinkSync(fs.realpathSync(path.join(shared, '.bin', entry)), path.join(bin, entry));
   }
-  fs.symlinkSync(ROOT, path.join(modules, 'cdktf-clickpipes-aws'), 'dir');
+  fs.symlinkSync(PACKAGE_DIR, path.join(modules, PACKAGE_NAME), 'dir');
   for (const [name, file] of Object.entries(BINS)) {
-    fs.symlinkSync(path.join('..', 'cdktf-clickpipes-aws', file), path.join(bin, name));
+    fs.symlinkSync(path.join('..', PACKAGE_NAME, file), path.join(bin, name));
     // What npm does for a package's bins when it installs it (tsc writes them without the mode).
-    fs.chmodSync(path.join(ROOT, file), 0o755);
+    fs.chmodSync(path.join(PACKAGE_DIR, file), 0o755);
   }
   return dir;
 }

@@ -8,37 +8,30 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXAMPLE_CONFIG, parseConfig, synthesize } from '../lib';
-import { copyProject } from '../scripts/project-copy';
-import { killed, stoppedOrExited, tree } from './helpers';
+import { MAIN, frameworkCli, killed, stoppedOrExited, tree } from './helpers';
 import { expectCatalogValid } from './verify/catalog';
 import { comparableHcl, comparableTerraform } from './verify/hcl';
-import { terraformAvailability } from './verify/terraform';
+import { ROOT, useConfig as writeConfig, userEnv as env, workflowProject } from './workflow-project';
 
-const ROOT = path.join(__dirname, '..');
 let project: string;
 beforeAll(() => {
-  project = copyProject(ROOT, 'cpa-flow-');
-  fs.copyFileSync(path.join(ROOT, 'examples', 'clickpipes.config.yaml'), path.join(project, 'org.yaml'));
+  project = workflowProject('cpa-flow-');
 });
 afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
 
-const env = (extra: Record<string, string> = {}) => {
-  const e: NodeJS.ProcessEnv = { ...process.env, CI: 'true', FORCE_COLOR: '0', ...extra };
-  for (const k of ['CLICKPIPES_CONFIG', 'CDKTF_OUTDIR', 'SYNTH_HCL_OUTPUT', 'CHECKPOINT_DISABLE']) delete e[k];
-  return { ...e, ...extra };
-};
-
 let npxRuns = 0;
+const cli = frameworkCli();
 /**
- * `CHECKPOINT_DISABLE=1 npx cdktf ARGS`, as the README writes it: the first run through npx, the
- * others through the same CLI's bin directly (npx alone costs about 2 s of CPU a start).
+ * `CHECKPOINT_DISABLE=1 npx cdktf ARGS` (`npx cdktn` in the cdktn project), as the README writes
+ * it: the first run through npx, the others through the same CLI's bin directly (npx alone costs
+ * about 2 s of CPU a start).
  */
 function cdktf(args: string[], extra: Record<string, string> = {}) {
   const [command, ...prefix] =
-    npxRuns++ === 0 ? ['npx', 'cdktf'] : [path.join(project, 'node_modules', '.bin', 'cdktf')];
+    npxRuns++ === 0 ? ['npx', cli.name] : [path.join(project, 'node_modules', '.bin', cli.name)];
   const r = spawnSync(command, [...prefix, ...args], {
     cwd: project,
-    env: env({ CHECKPOINT_DISABLE: '1', ...extra }),
+    env: env({ CHECKPOINT_DISABLE: '1', ...cli.env, ...extra }),
     encoding: 'utf8',
   });
   return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
@@ -57,11 +50,7 @@ const terraformFiles = () =>
 const manifestStacks = () =>
   Object.keys(JSON.parse(fs.readFileSync(path.join(outdir(), 'manifest.json'), 'utf8')).stacks).sort();
 
-function useConfig(config: unknown | undefined): void {
-  fs.rmSync(path.join(project, 'clickpipes.config.json'), { force: true });
-  if (config !== undefined)
-    fs.writeFileSync(path.join(project, 'clickpipes.config.json'), JSON.stringify(config, null, 2));
-}
+const useConfig = (config: unknown | undefined) => writeConfig(project, config);
 
 const renamed = {
   ...EXAMPLE_CONFIG,
@@ -141,7 +130,7 @@ test('`cdktf synth` refuses to let the CLI delete a file the app did not write i
 test('after an interrupted run and with a stale lock, the next `cdktf synth` restores, then succeeds', async () => {
   // A run of another config, stopped partway through moving files in, then killed.
   useConfig(removedAndAdded);
-  const child = spawn(process.execPath, ['dist/main.js', '--quiet'], {
+  const child = spawn(process.execPath, [path.relative(ROOT, MAIN), '--quiet'], {
     cwd: project,
     env: env({ CLICKPIPES_TEST_STOP_AT: 'move:3' }),
     stdio: 'ignore',
@@ -155,56 +144,6 @@ test('after an interrupted run and with a stale lock, the next `cdktf synth` res
   expect(r.status).toBe(0);
   expect(stacks()).toEqual(['reporting']);
   expect(fs.readdirSync(outdir()).filter((f) => f.startsWith('.'))).toEqual([]);
-});
-
-describe('`npm run deploy` and `npm run diff` of every stack', () => {
-  const tf = terraformAvailability();
-  const run = tf.ok ? test : test.skip;
-  /** An environment with no AWS credentials anywhere (no instance metadata asked either) and Terraform's providers from the mirror. */
-  function offlineEnv(): Record<string, string> {
-    const rc = path.join(project, 'terraform.rc');
-    if (tf.ok)
-      fs.writeFileSync(
-        rc,
-        `provider_installation {\n  filesystem_mirror {\n    path    = "${tf.pluginDir}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
-      );
-    return {
-      TF_CLI_CONFIG_FILE: rc,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    };
-  }
-  function npmRun(script: string) {
-    // The provider lock of cdktf asks the registry for other platforms' checksums: not reachable here.
-    const noCredentials = env(offlineEnv());
-    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
-      delete noCredentials[k];
-    const r = spawnSync('npm', ['run', script, '--', '--skip-provider-lock'], {
-      cwd: project,
-      env: noCredentials,
-      encoding: 'utf8',
-    });
-    return { status: r.status, output: `${r.stdout}\n${r.stderr}` };
-  }
-
-  run(
-    `gets through terraform init to the plan of each stack and stops there for want of credentials (${tf.ok ? `hashicorp/aws ${tf.awsVersion}` : tf.reason})`,
-    () => {
-      // The mirror holds another major version than the stacks' default constraint: the config pins it.
-      useConfig({ ...EXAMPLE_CONFIG, awsProviderVersion: tf.ok ? tf.awsVersion : '' });
-      for (const script of ['diff', 'deploy']) {
-        const r = npmRun(script);
-        expect({ script, status: r.status }).toEqual({ script, status: 1 });
-        expect(r.output).not.toContain('Found more than one stack');
-        for (const stack of ['prod', 'analytics']) {
-          expect(fs.existsSync(path.join(outdir(), 'stacks', stack, '.terraform.lock.hcl'))).toBe(true);
-        }
-        expect(r.output.match(/Error: No valid credential sources found/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
-      }
-      expect(npmRun('diff').output).toContain('2 of 2 stack diffs failed.');
-    },
-  );
 });
 
 test('no command of the workflow writes into cdktf.json (no projectId written, no telemetry)', () => {

@@ -21,14 +21,20 @@
  *    server (scripts/bench-doctor.ts), default concurrency 8. Target: under 30 s ("well under a
  *    minute", issue 13), every check passing.
  *
+ * 7. One source, two frameworks (issue 14): cdktf-clickpipes-aws and cdktn-clickpipes-aws packed,
+ *    installed with their peers, synth time and install size side by side
+ *    (scripts/bench-frameworks.ts). For the record.
+ *
  * Options: --runs N (synth runs per command, default 5), --scale-runs N (default 3), --skip-jest,
- * --only-scale (sections 4 and 5), --only-one-stack (section 5), --only-doctor (section 6).
+ * --only-scale (sections 4 and 5), --only-one-stack (section 5), --only-doctor (section 6),
+ * --only-frameworks (section 7).
  * Exits 1 when a target is missed.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { benchFrameworks } from './bench-frameworks';
 import { copyProject } from './project-copy';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -131,9 +137,10 @@ function main(): number {
     `Machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`,
   );
 
-  if (args.includes('--only-one-stack') || args.includes('--only-doctor')) {
+  if (args.includes('--only-one-stack') || args.includes('--only-doctor') || args.includes('--only-frameworks')) {
     if (args.includes('--only-one-stack')) oneStack(failures);
     if (args.includes('--only-doctor')) doctor(failures);
+    if (args.includes('--only-frameworks')) benchFrameworks(ROOT, runs, env);
     console.log(failures.length ? `\nMISSED: ${failures.join('; ')}` : '\nAll speed targets met.');
     return failures.length ? 1 : 0;
   }
@@ -163,6 +170,7 @@ function main(): number {
     scale(failures);
     oneStack(failures);
     if (!args.includes('--only-scale')) doctor(failures);
+    if (!args.includes('--only-scale')) benchFrameworks(ROOT, runs, env);
   } finally {
     fs.rmSync(template, { recursive: true, force: true });
     fs.rmSync(work, { recursive: true, force: true });

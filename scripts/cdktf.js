@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run deploy|diff|destroy [-- STACK… FLAG…]`: the cdktf CLI on every stack of the config
+// `npm run deploy|diff|destroy [-- STACK… FLAG…]`: the cdktf CLI (cdktn on CDK Terrain) on every stack of the config
 // unless stacks are named. `cdktf deploy` and `destroy` take stack patterns ('*' is all);
 // `cdktf diff` takes one stack, so for all of them this synthesizes once and diffs each stack
 // with --skip-synth, exiting non-zero when any diff failed. Nothing calls home (CHECKPOINT_DISABLE).
@@ -8,16 +8,35 @@ const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
+const { chosenFramework, nodeTooOld } = require('./framework');
+
 const root = path.join(__dirname, '..');
-const cli = path.join(root, 'node_modules', '.bin', 'cdktf');
+// The CLI of the app's framework (scripts/framework.js): cdktf, or cdktn on CDK Terrain.
+const framework = chosenFramework();
+const cli = path.join(root, 'node_modules', '.bin', framework.cli);
 const env = { ...process.env, CHECKPOINT_DISABLE: '1' };
 /** Flags of these commands that take a value in the next argument. */
-const VALUED = new Set(['-a', '--app', '-o', '--output', '--var', '--var-file', '--terraform-parallelism', '--parallelism', '--outputs-file']);
+const VALUED = new Set([
+  '-a',
+  '--app',
+  '-o',
+  '--output',
+  '--var',
+  '--var-file',
+  '--terraform-parallelism',
+  '--parallelism',
+  '--outputs-file',
+]);
 
 const [verb, ...rest] = process.argv.slice(2);
 if (!['deploy', 'diff', 'destroy'].includes(verb)) {
   process.stderr.write(`usage: node scripts/cdktf.js deploy|diff|destroy [STACK…] [cdktf flags]\n`);
   process.exit(2);
+}
+const tooOld = nodeTooOld(framework);
+if (tooOld) {
+  process.stderr.write(`Error: ${tooOld}\n`);
+  process.exit(1);
 }
 const stacks = rest.filter((a, i) => !a.startsWith('-') && !VALUED.has(rest[i - 1]));
 const flags = rest.filter((a) => !stacks.includes(a));

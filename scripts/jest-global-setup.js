@@ -1,5 +1,7 @@
 // Starts the real databases of the SQL tests once per Jest run (installing them on a clean machine):
-// scripts/test-databases.sh writes .test-db/status.json, which __tests__/databases.ts reads.
+// scripts/test-databases.sh writes .test-db/status.json, which __tests__/databases.ts reads. Then finds
+// (installing it once) a Node.js that cdktn-cli runs on, for the cdktn project's CLI runs: its path
+// goes to the workers in CLICKPIPES_TEST_NODE22.
 const { spawnSync } = require('child_process');
 const path = require('path');
 
@@ -13,5 +15,10 @@ module.exports = function startTestDatabases() {
     );
   } else if (said) {
     process.stderr.write(`\ntest databases: ${said.replace(/\n/g, '; ')}\n`);
+  }
+  try {
+    process.env.CLICKPIPES_TEST_NODE22 = require('./node22').node22();
+  } catch (e) {
+    process.stderr.write(`\nNode.js for cdktn-cli: ${e.message}\n`);
   }
 };

@@ -14,6 +14,11 @@ export const APP_FILES = [
   'package.json',
   'scripts/app.js',
   'scripts/cdktf.js',
+  'scripts/framework.js',
+  'scripts/build-cdktn.js',
+  'schema',
+  'examples',
+  'README.md',
 ];
 
 /**

@@ -86,6 +86,7 @@ export class ClickPipesAccountStack extends TerraformStack {
     }
     super(scope, spec.name);
     this.spec = spec;
+    declareTargetVersions(this, spec.backend);
     new AwsProvider(this, 'aws', {
       region: spec.region,
       allowedAccountIds: [spec.accountId],
@@ -214,6 +215,18 @@ export class ClickPipesAccountStack extends TerraformStack {
 /** cdktf 0.21's S3 backend props predate Terraform 1.10's `use_lockfile`; cdktf writes every prop it is given. */
 interface S3BackendProps extends S3BackendConfig {
   readonly useLockfile?: boolean;
+}
+
+/**
+ * S3 native state locking (`use_lockfile`) needs Terraform or OpenTofu 1.10 or later. cdktn checks
+ * such features against the Terraform versions a project targets (cdktf.json `targetVersions`,
+ * the context key `targetVersions`) and, when none are declared, assumes every version (>=1.5.7),
+ * so it refuses the stack. A stack that locks this way targets 1.10 or later: it says so, unless
+ * the app declared its targets itself (then cdktn checks those). cdktf reads no such key.
+ */
+function declareTargetVersions(stack: TerraformStack, backend: BackendSpec): void {
+  if (backend.type === 's3' && backend.useLockfile && stack.node.tryGetContext('targetVersions') === undefined)
+    stack.node.setContext('targetVersions', { terraform: '>=1.10.0', opentofu: '>=1.10.0' });
 }
 
 /** The backend of a stack. */

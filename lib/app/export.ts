@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ClickPipesConfig } from '../config/config';
+import { FRAMEWORK } from '../framework';
 import { terraformFmt } from './hcl-format';
 import { ClickPipesOutputError, outputFault, shownPath } from './output-faults';
 import {
@@ -80,7 +81,7 @@ export async function checkExport(config: ClickPipesConfig, options: ExportOptio
       );
     if (interruptedRunIn(committed))
       throw new ClickPipesOutputError(
-        `${shown}: an export into it was interrupted; run \`cdktf-clickpipes-aws export --out ${shown}\` again, then check.`,
+        `${shown}: an export into it was interrupted; run \`${FRAMEWORK.packageName} export --out ${shown}\` again, then check.`,
       );
     const fresh = path.join(staging, 'out');
     await synthesizeFormatted(config, fresh, options.hcl ?? false);

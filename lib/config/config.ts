@@ -34,7 +34,7 @@ import { configStackProblems } from './stacks';
 import { inputShape, likelyField, positionOf, shown } from './config-input';
 import { numberAsWritten } from './config-file';
 import { DEFAULT_ROLES_PER_ACCOUNT, IAM_QUOTAS } from '../rules/iam-limits';
-import { DEFAULT_AWS_PROVIDER_VERSION, providerVersionProblem } from '../constructs/aws-provider-version';
+import { providerVersionProblem } from '../constructs/aws-provider-version';
 
 /** A string checked by one of the rules of `validation.ts`; `pattern` goes into the JSON Schema for editors. */
 function checked(rule: (v: string) => string | undefined, description: string, pattern?: string) {
@@ -92,7 +92,7 @@ const iamQuotas = z
 
 const awsProviderVersion = checked(
   providerVersionProblem,
-  `Version constraint of the hashicorp/aws provider in each stack's required_providers, to widen or pin it: "~> 6.25" (6.25 or any later 6.x), ">= 6.0, < 7", "6.31.0". Default: "${DEFAULT_AWS_PROVIDER_VERSION}".`,
+  `Version constraint of the hashicorp/aws provider in each stack's required_providers, to widen or pin it: "~> 6.25" (6.25 or any later 6.x), ">= 6.0, < 7", "6.31.0". Default: the MAJOR.MINOR of the provider binding or later, "~> 6.25" with cdktf-clickpipes-aws, "~> 6.66" with cdktn-clickpipes-aws.`,
 );
 
 /** What the top level, an account entry and a source can each set: the trusted ClickHouse role, and tags. */

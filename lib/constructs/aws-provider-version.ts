@@ -1,19 +1,21 @@
 /**
  * The version constraint of the `hashicorp/aws` provider in a stack's `required_providers`.
  *
- * cdktf writes the exact version its binding was generated from (`@cdktf/provider-aws` 21.22.1:
- * `6.25.0`), so a team whose lock file or provider mirror holds another 6.x cannot
- * `terraform init`. The default here is `~> 6.25`: at least the binding's version (the
- * arguments it writes exist from there on) and below 7.0, the next major version, which may
- * remove or rename them (the AWS provider follows semantic versioning). `~>` is the form
- * Terraform's documentation recommends for providers in root modules. A config
- * (`awsProviderVersion`) or a construct user ({@link setAwsProviderVersion}) can widen or pin it.
+ * The framework writes the exact version its binding was generated from (`@cdktf/provider-aws`
+ * 21.22.1: `6.25.0`; `@cdktn/provider-aws` 25.7.0: `6.66.0`), so a team whose lock file or
+ * provider mirror holds another 6.x cannot `terraform init`. The default here is `~> MAJOR.MINOR`
+ * of the binding (`~> 6.25` on cdktf, `~> 6.66` on cdktn): at least the binding's version (the
+ * arguments it writes exist from there on) and below the next major version, which may remove or
+ * rename them (the AWS provider follows semantic versioning). `~>` is the form Terraform's
+ * documentation recommends for providers in root modules. A config (`awsProviderVersion`) or a
+ * construct user ({@link setAwsProviderVersion}) can widen or pin it.
  */
 import { TerraformStack } from 'cdktf';
 import { throwIfProblems } from '../errors';
+import { FRAMEWORK } from '../framework';
 
-/** The default constraint: the binding's 6.25 or any later 6.x. */
-export const DEFAULT_AWS_PROVIDER_VERSION = '~> 6.25';
+/** The default constraint: the binding's MAJOR.MINOR or any later version of that major one. */
+export const DEFAULT_AWS_PROVIDER_VERSION = `~> ${FRAMEWORK.awsProviderVersion.split('.').slice(0, 2).join('.')}`;
 
 const CONSTRAINT = /^\s*(=|!=|>|>=|<|<=|~>)?\s*v?\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?\s*$/;
 
@@ -29,7 +31,7 @@ export function providerVersionProblem(constraint: string): string | undefined {
 
 /**
  * Sets the version constraint of `hashicorp/aws` in `stack`'s `required_providers` (the stack
- * must hold an `AwsProvider`): `"~> 6.25"` by default, or one that widens it (`">= 6.0, < 7"`) or
+ * must hold an `AwsProvider`): `"~> 6.25"` by default (cdktf; `"~> 6.66"` on cdktn), or one that widens it (`">= 6.0, < 7"`) or
  * pins it (`"6.31.0"`).
  *
  * @throws ClickPipesInputError for a constraint Terraform would not read

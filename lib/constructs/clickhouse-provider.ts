@@ -8,6 +8,7 @@
  */
 import { Construct } from 'constructs';
 import { LookupCondition, jsonLifecycle, withHclLifecycle } from './database-lookup';
+import { ownScope } from '../framework';
 import { TerraformDataSource, TerraformProvider, stringToHclTerraform, stringToTerraform } from 'cdktf';
 
 /** The provider's registry source. */
@@ -42,7 +43,7 @@ export class ClickHouseProvider extends TerraformProvider {
   private readonly config: ClickHouseProviderConfig;
 
   constructor(scope: Construct, id: string, config: ClickHouseProviderConfig = {}) {
-    super(scope, id, {
+    super(ownScope(scope, id), id, {
       terraformResourceType: 'clickhouse',
       terraformGeneratorMetadata: generatorMetadata,
       terraformProviderSource: CLICKHOUSE_PROVIDER_SOURCE,
@@ -103,7 +104,7 @@ export class DataClickHouseService extends TerraformDataSource {
   private readonly serviceId: string;
 
   constructor(scope: Construct, id: string, config: DataClickHouseServiceConfig) {
-    super(scope, id, {
+    super(ownScope(scope, id), id, {
       terraformResourceType: 'clickhouse_service',
       terraformGeneratorMetadata: generatorMetadata,
       provider: config.provider,

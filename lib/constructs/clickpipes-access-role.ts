@@ -10,6 +10,7 @@ import {
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { FieldProblem, throwIfProblems } from '../errors';
+import { foreignElementProblems, ownScope } from '../framework';
 import { ROLE_POLICY_SIZE, StatementShape, policySize } from '../rules/iam-limits';
 import {
   AwsPartition,
@@ -159,7 +160,7 @@ export class ClickPipesAccessRole extends Construct {
     trust: ClickPipesTrust,
     sourceProblems: readonly FieldProblem[] = [],
   ) {
-    super(scope, id);
+    super(ownScope(scope, id), id);
     const arn = props.clickHouseIamRoleArn;
     const roleName = props.roleName ?? defaultRoleName(id);
     const problems: FieldProblem[] = [];
@@ -188,7 +189,7 @@ export class ClickPipesAccessRole extends Construct {
         `${JSON.stringify(props.outputPrefix)} cannot start a Terraform output name; expected a letter or _ then letters, digits, _ or - (e.g. "orders")`,
       ]);
     }
-    throwIfProblems(this.node.path, [...problems, ...sourceProblems]);
+    throwIfProblems(this.node.path, [...foreignElementProblems(props), ...problems, ...sourceProblems]);
     this.props = props;
 
     const trustPolicy = new DataAwsIamPolicyDocument(this, 'trust_policy', {

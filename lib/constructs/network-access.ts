@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { FieldProblem, throwIfProblems } from '../errors';
+import { ownScope } from '../framework';
 import { clickPipesStaticIps } from '../rules/static-ips';
 import { repeatedItemProblems } from '../rules/validation';
 import { DEFAULT_DB_PORTS } from '../rules/ports';
@@ -89,7 +90,7 @@ export class ClickPipesNetworkAccess extends Construct {
   public readonly rules: readonly VpcSecurityGroupIngressRule[];
 
   constructor(scope: Construct, id: string, props: ClickPipesNetworkAccessProps) {
-    super(scope, id);
+    super(ownScope(scope, id), id);
     throwIfProblems(this.node.path, networkAccessProblems(props, ''));
     const result = clickPipesStaticIps(props.clickHouseRegion, props.serviceCreatedOn);
     if (result.problem) throw new Error('unreachable: checked above');

@@ -1,6 +1,7 @@
 /** The command line of `doctor`. */
+import { FRAMEWORK } from '../framework';
 
-export const DOCTOR_USAGE = `usage: cdktf-clickpipes-aws doctor [--stack NAME]... [--source NAME]... [--connect] [--json] [--concurrency N]
+export const DOCTOR_USAGE = `usage: ${FRAMEWORK.packageName} doctor [--stack NAME]... [--source NAME]... [--connect] [--json] [--concurrency N]
 
 Checks every prerequisite of every source of the config (CLICKPIPES_CONFIG, else ./clickpipes.config.json
 or .yaml/.yml, else the embedded example) in AWS, with your AWS credentials (the default chain; the account

@@ -1,0 +1,49 @@
+// Which framework the ready app runs on: cdktf (CDK for Terraform, the default) or cdktn (CDK
+// Terrain, its maintained fork). CLICKPIPES_FRAMEWORK for one run, else cdktf.json's
+// "context": { "clickpipesFramework": "cdktn" } for the project, else cdktf. Both CLIs read the
+// same cdktf.json and give the app the same environment, so the choice is written down, not guessed.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const root = path.join(__dirname, '..');
+const FRAMEWORKS = {
+  cdktf: { cli: 'cdktf', cliPackage: 'cdktf-cli', main: path.join(root, 'dist', 'main.js'), minNode: [20, 9] },
+  // cdktn-cli 0.24 declares Node.js >= 22.19 and crashes on 20 (markAsUncloneable is not a function).
+  cdktn: {
+    cli: 'cdktn',
+    cliPackage: 'cdktn-cli',
+    main: path.join(root, 'build', 'cdktn', 'dist', 'main.js'),
+    minNode: [22, 19],
+  },
+};
+
+/** The framework's name and where the choice came from; exits 2 with one line for an unknown one. */
+function chosenFramework(env = process.env) {
+  let name = env.CLICKPIPES_FRAMEWORK;
+  let from = 'CLICKPIPES_FRAMEWORK';
+  if (name === undefined || name === '') {
+    from = 'cdktf.json: context.clickpipesFramework';
+    try {
+      name = JSON.parse(fs.readFileSync(path.join(root, 'cdktf.json'), 'utf8')).context?.clickpipesFramework;
+    } catch {
+      name = undefined;
+    }
+  }
+  if (name === undefined) return { name: 'cdktf', from: 'the default', ...FRAMEWORKS.cdktf };
+  if (!Object.hasOwn(FRAMEWORKS, name)) {
+    process.stderr.write(`Error: ${from}: ${JSON.stringify(name)} is not a framework; expected "cdktf" or "cdktn".\n`);
+    process.exit(2);
+  }
+  return { name, from, ...FRAMEWORKS[name] };
+}
+
+/** One line when this Node.js is older than the framework's CLI needs, else undefined. */
+function nodeTooOld(framework, version = process.versions.node) {
+  const [major, minor] = version.split('.').map(Number);
+  const [needMajor, needMinor] = framework.minNode;
+  if (major > needMajor || (major === needMajor && minor >= needMinor)) return undefined;
+  return `${framework.cliPackage} needs Node.js ${needMajor}.${needMinor} or later, and this is ${version} (framework ${framework.name}, from ${framework.from}): run it with a newer Node.js, or choose cdktf.`;
+}
+
+module.exports = { chosenFramework, nodeTooOld, FRAMEWORKS };
