@@ -3,7 +3,7 @@ import { AwsLoopback, worldOf } from '../scripts/aws-loopback';
 import { DoctorOptions } from '../lib/doctor/cli';
 import { parseConfig } from '../lib';
 import { DOCTOR_CONFIG, TEST_CREDENTIALS, configDir, doctor, doctorConfig } from './doctor-fixture';
-import { PACKAGE } from './helpers';
+import { PACKAGE, TEST_FRAMEWORK } from './helpers';
 
 // The AWS checks of `doctor` against a loopback server answering as the AWS API references
 // document (scripts/aws-loopback.ts): all set up, then one thing broken per case.
@@ -75,7 +75,7 @@ const CASES: [string, () => void, { source: string; name: string; fix: RegExp }]
   [
     'role missing',
     () => delete server.world.get('111122223333')!.roles['ClickHouseAccessRole-events'],
-    { source: 'events', name: 'IAM role ClickHouseAccessRole-events exists', fix: /cdktf deploy prod/ },
+    { source: 'events', name: 'IAM role ClickHouseAccessRole-events exists', fix: new RegExp(`${TEST_FRAMEWORK} deploy prod`) },
   ],
   [
     'trust policy drift',

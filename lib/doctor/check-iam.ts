@@ -6,10 +6,11 @@ import type { GetCallerIdentityOutput, GetRoleOutput, GetRolePolicyOutput, ListR
 import { ExpectedRole } from './expected';
 import { Check, check, fail, pass } from './model';
 import { PolicyDocument, policyDifferences } from './policy';
+import { FRAMEWORK } from '../framework';
 
-/** The fix that puts back what the stack synthesizes. */
+/** The fix that puts back what the stack synthesizes (with the CLI of this build's framework: cdktf or cdktn). */
 export const applyFix = (stack: string) =>
-  `run \`CHECKPOINT_DISABLE=1 cdktf deploy ${stack}\` (or terraform apply in cdktf.out/stacks/${stack}) to put back what the stack synthesizes`;
+  `run \`CHECKPOINT_DISABLE=1 ${FRAMEWORK.name} deploy ${stack}\` (or terraform apply in cdktf.out/stacks/${stack}) to put back what the stack synthesizes`;
 
 /** STS GetCallerIdentity against the entry's `accountId`. */
 export async function accountCheck(stack: StackSpec, clients: StackClients): Promise<Check> {
