@@ -78,6 +78,26 @@ test(`the ${OTHER} build's construct in a ${TEST_FRAMEWORK} stack is refused the
   );
 });
 
+test(`the ${OTHER} build's account stack in a ${TEST_FRAMEWORK} App, and a construct of it right under that App, are refused`, () => {
+  const prefix = `, and ${PACKAGES[OTHER]} is built on ${OTHER} ${VERSIONS[OTHER]}: in a ${TEST_FRAMEWORK} app use ${PACKAGES[TEST_FRAMEWORK]}, or build the stack with ${OTHER}`;
+  const stack = run(`
+    const { Testing } = fw('${TEST_FRAMEWORK}');
+    const { ClickPipesAccountStack, EXAMPLE_CONFIG, parseConfig } = lib('${OTHER}');
+    const config = parseConfig(EXAMPLE_CONFIG);
+    new ClickPipesAccountStack(Testing.app(), { account: config.accounts[0], defaults: config });
+    console.log('ok');`);
+  expect(stack).toBe(
+    `ClickPipesInputError: prod.scope: the scope is an App of ${TEST_FRAMEWORK} ${VERSIONS[TEST_FRAMEWORK]}${prefix}`,
+  );
+  const construct = run(`
+    new (lib('${OTHER}').ClickPipesKinesisAccess)(fw('${TEST_FRAMEWORK}').Testing.app(), 'clickstream', {
+      clickHouseIamRoleArn: ROLE, streams: ['clickstream'],
+    });`);
+  expect(construct).toBe(
+    `ClickPipesInputError: clickstream.scope: the scope is an App of ${TEST_FRAMEWORK} ${VERSIONS[TEST_FRAMEWORK]}${prefix}`,
+  );
+});
+
 test('a DbInstance of the other provider package is refused by field, before a parameter group of the wrong kind is built', () => {
   // Without the check, `instanceof DbInstance` fails across the two provider packages and CDC on
   // the instance emits a cluster parameter group (issue 14).

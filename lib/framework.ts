@@ -13,7 +13,7 @@
  * writes wrong output. Each construct of this package therefore checks its scope and the
  * resources it is given first.
  */
-import { TerraformElement, TerraformStack } from 'cdktf';
+import { App, TerraformElement, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { FieldProblem, throwIfProblems } from './errors';
 import frameworkPackage = require('cdktf/package.json');
@@ -66,14 +66,21 @@ function advice(foreign: string): string {
 
 /**
  * Why `scope` cannot hold a construct of this build: it lies in a `TerraformStack` of another
- * framework (or another copy of this one); undefined when it can (or lies in no stack, which the
- * framework itself reports).
+ * framework (or another copy of this one), or, outside any stack, in an `App` of one; undefined
+ * when it can (or lies in neither, which the framework itself reports).
  */
 export function foreignScopeProblem(scope: IConstruct): string | undefined {
-  const stack: IConstruct | undefined = [...scope.node.scopes].reverse().find((s) => TerraformStack.isStack(s));
-  if (!stack || stack instanceof TerraformStack) return undefined;
-  const foreign = frameworkOf(stack);
-  return `stack ${stack.node.path} is a TerraformStack of ${foreign}, and ${FRAMEWORK.packageName} is built on ${FRAMEWORK.name} ${FRAMEWORK.version}: ${advice(foreign)}`;
+  const scopes = [...scope.node.scopes].reverse();
+  const stack: IConstruct | undefined = scopes.find((s) => TerraformStack.isStack(s));
+  if (stack) {
+    if (stack instanceof TerraformStack) return undefined;
+    const foreign = frameworkOf(stack);
+    return `stack ${stack.node.path} is a TerraformStack of ${foreign}, and ${FRAMEWORK.packageName} is built on ${FRAMEWORK.name} ${FRAMEWORK.version}: ${advice(foreign)}`;
+  }
+  const app: IConstruct | undefined = scopes.find((s) => App.isApp(s));
+  if (!app || app instanceof App) return undefined;
+  const foreign = frameworkOf(app);
+  return `the scope is an App of ${foreign}, and ${FRAMEWORK.packageName} is built on ${FRAMEWORK.name} ${FRAMEWORK.version}: ${advice(foreign)}`;
 }
 
 /**

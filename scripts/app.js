@@ -10,27 +10,16 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 
 const { chosenFramework } = require('./framework');
+const { build: buildCdktn, newest } = require('./build-cdktn');
 
 const root = path.join(__dirname, '..');
 const stamp = path.join(root, 'dist', '.app-build');
-
-/** The newest modification time below `p` (a file or a folder), in ms. */
-function newest(p) {
-  let stat;
-  try {
-    stat = fs.statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return fs.readdirSync(p).reduce((max, e) => Math.max(max, newest(path.join(p, e))), stat.mtimeMs);
-}
 
 const framework = chosenFramework();
 if (framework.name === 'cdktn') {
   // The cdktn package's build (scripts/build-cdktn.js), itself built only when a source changed.
   try {
-    require('./build-cdktn').build();
+    buildCdktn();
   } catch (e) {
     process.stderr.write(`Error: building the cdktn app: ${e.message}\n`);
     process.exit(1);

@@ -105,24 +105,33 @@ function build() {
     'scripts/build-cdktn.js',
   ];
   if (!inputs.some((s) => newest(path.join(root, s)) > built)) return false;
-  fs.rmSync(out, { recursive: true, force: true });
-  for (const s of SOURCES) copySource(path.join(root, s), path.join(out, 'src', s));
-  for (const c of COPIED) fs.cpSync(path.join(root, c), path.join(out, c), { recursive: true });
-  fs.writeFileSync(path.join(out, 'package.json'), JSON.stringify(cdktnPackage(), null, 2) + '\n');
+  // Built beside the package folder, then swapped in: a run that starts meanwhile uses the last build.
+  const next = path.join(root, 'build', `.cdktn-${process.pid}`);
+  fs.rmSync(next, { recursive: true, force: true });
+  for (const s of SOURCES) copySource(path.join(root, s), path.join(next, 'src', s));
+  for (const c of COPIED) fs.cpSync(path.join(root, c), path.join(next, c), { recursive: true });
+  fs.writeFileSync(path.join(next, 'package.json'), JSON.stringify(cdktnPackage(), null, 2) + '\n');
   const tsconfig = {
     extends: '../../tsconfig.json',
     compilerOptions: { rootDir: 'src', outDir: 'dist', types: ['node'] },
     include: ['src/main.ts', 'src/connect.ts', 'src/lib/**/*.ts'],
   };
-  fs.writeFileSync(path.join(out, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2) + '\n');
-  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', out], {
+  fs.writeFileSync(path.join(next, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2) + '\n');
+  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', next], {
     cwd: root,
     stdio: 'inherit',
   });
   if (tsc.status !== 0) {
-    process.stderr.write(`build-cdktn: TypeScript failed on ${path.relative(root, out)}/src (exit ${tsc.status})\n`);
+    fs.rmSync(next, { recursive: true, force: true });
+    process.stderr.write(
+      `build-cdktn: TypeScript failed on the cdktn build of ${SOURCES.join(', ')} (exit ${tsc.status})\n`,
+    );
     process.exit(tsc.status ?? 1);
   }
+  const old = `${next}-old`;
+  if (fs.existsSync(out)) fs.renameSync(out, old);
+  fs.renameSync(next, out);
+  fs.rmSync(old, { recursive: true, force: true });
   fs.writeFileSync(stamp, '');
   return true;
 }
@@ -140,4 +149,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { build, renameImports, cdktnPackage, CDKTN_BUILD: out };
+module.exports = { build, renameImports, cdktnPackage, newest, CDKTN_BUILD: out };

@@ -16,6 +16,7 @@ import { ClickHouseProvider, DataClickHouseService } from '../constructs/clickho
 import { ClickPipesAccessRole } from '../constructs/clickpipes-access-role';
 import { AccountConfig, ConfigDefaults, RdsSourceConfig, StackAccountConfig } from '../config/config';
 import { ClickPipesInputError } from '../errors';
+import { ownScope } from '../framework';
 import { ClickPipesKinesisAccess } from '../constructs/kinesis-access';
 import { ManagedDatabase, createManagedDatabase } from '../constructs/managed-database';
 import { ClickPipesMskAccess } from '../constructs/msk-access';
@@ -84,7 +85,7 @@ export class ClickPipesAccountStack extends TerraformStack {
         `${props.account.name}: region: ${props.region === undefined ? 'missing' : JSON.stringify(props.region)}; expected one of the entry's regions, ${specs.map((s) => JSON.stringify(s.region)).join(', ')}`,
       ]);
     }
-    super(scope, spec.name);
+    super(ownScope(scope, spec.name), spec.name);
     this.spec = spec;
     declareTargetVersions(this, spec.backend);
     new AwsProvider(this, 'aws', {

@@ -9,6 +9,7 @@ import {
   longestArnParts,
 } from './clickpipes-access-role';
 import { FieldProblem } from '../errors';
+import { ownScope } from '../framework';
 import { StatementShape, rolePolicySizeProblem } from '../rules/iam-limits';
 import { kmsDecryptStatement, kmsKeyArnsProblems } from '../rules/kms';
 import {
@@ -167,7 +168,7 @@ export class ClickPipesKinesisAccess extends ClickPipesAccessRole {
   public readonly streamArns: readonly string[];
 
   constructor(scope: Construct, id: string, props: ClickPipesKinesisAccessProps) {
-    const stack = TerraformStack.of(scope);
+    const stack = TerraformStack.of(ownScope(scope, id));
     const problems = kinesisAccessProblems({
       roleName: props.roleName ?? defaultRoleName(id),
       streams: props.streams.map((s) => (typeof s === 'string' ? s : s.arn)),
