@@ -75,7 +75,11 @@ const CASES: [string, () => void, { source: string; name: string; fix: RegExp }]
   [
     'role missing',
     () => delete server.world.get('111122223333')!.roles['ClickHouseAccessRole-events'],
-    { source: 'events', name: 'IAM role ClickHouseAccessRole-events exists', fix: new RegExp(`${TEST_FRAMEWORK} deploy prod`) },
+    {
+      source: 'events',
+      name: 'IAM role ClickHouseAccessRole-events exists',
+      fix: new RegExp(`${TEST_FRAMEWORK} deploy prod`),
+    },
   ],
   [
     'trust policy drift',
