@@ -8,7 +8,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DIST, TEST_FRAMEWORK, tempFolders } from './helpers';
+import { DIST, TEST_FRAMEWORK, frameworkCli, tempFolders } from './helpers';
+import { copyProject } from '../scripts/project-copy';
 import { ROOT } from './user-project';
 import { FRAMEWORK } from '../lib/framework';
 
@@ -201,3 +202,29 @@ function differences(a: unknown, b: unknown, at = ''): string[] {
   }
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${at}: ${JSON.stringify(a)} -> ${JSON.stringify(b)}`];
 }
+
+// Framework-independent (it runs both CLIs): once, in the cdktn project.
+(TEST_FRAMEWORK === 'cdktn' ? test : test.skip)(
+  'with no setting, the ready app runs on the framework of the CLI that runs it: `cdktn synth` on cdktn, `cdktf synth` on cdktf',
+  () => {
+    const project = copyProject(ROOT, 'cpa-framework-cli-');
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CI: 'true' };
+      for (const k of ['CLICKPIPES_FRAMEWORK', 'CLICKPIPES_CONFIG', 'CDKTF_OUTDIR']) delete env[k];
+      const version = () =>
+        JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'manifest.json'), 'utf8')).version as string;
+      for (const cli of ['cdktn', 'cdktf', 'cdktn'] as const) {
+        const r = spawnSync(path.join(project, 'node_modules', '.bin', cli), ['synth'], {
+          cwd: project,
+          env: { ...env, ...(cli === 'cdktn' ? frameworkCli().env : {}) },
+          encoding: 'utf8',
+        });
+        expect({ cli, status: r.status }).toEqual({ cli, status: 0 });
+        expect({ cli, version: version() }).toEqual({ cli, version: VERSIONS[cli] });
+      }
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  },
+  120_000,
+);

@@ -1,7 +1,9 @@
 // Which framework the ready app runs on: cdktf (CDK for Terraform, the default) or cdktn (CDK
 // Terrain, its maintained fork). CLICKPIPES_FRAMEWORK for one run, else cdktf.json's
-// "context": { "clickpipesFramework": "cdktn" } for the project, else cdktf. Both CLIs read the
-// same cdktf.json and give the app the same environment, so the choice is written down, not guessed.
+// "context": { "clickpipesFramework": "cdktn" } for the project, else the CLI that runs the app
+// (`cdktn synth` runs it on cdktn), else cdktf. Both CLIs read the same cdktf.json and give the app
+// the same environment, so the CLI is recognized by its process: the app's nearest ancestor whose
+// command is a cdktf or cdktn CLI (Linux's /proc; elsewhere only the setting counts).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -30,12 +32,38 @@ function chosenFramework(env = process.env) {
       name = undefined;
     }
   }
-  if (name === undefined) return { name: 'cdktf', from: 'the default', ...FRAMEWORKS.cdktf };
+  if (name === undefined) {
+    const cli = env.CDKTF_OUTDIR === undefined ? undefined : runningCli();
+    if (cli) return { name: cli, from: `the ${cli} CLI that runs the app`, ...FRAMEWORKS[cli] };
+    return { name: 'cdktf', from: 'the default', ...FRAMEWORKS.cdktf };
+  }
   if (!Object.hasOwn(FRAMEWORKS, name)) {
     process.stderr.write(`Error: ${from}: ${JSON.stringify(name)} is not a framework; expected "cdktf" or "cdktn".\n`);
     process.exit(2);
   }
   return { name, from, ...FRAMEWORKS[name] };
+}
+
+/** The framework of the nearest ancestor process that is a cdktf or cdktn CLI (4 levels at most), if any. */
+function runningCli() {
+  let pid = process.ppid;
+  for (let level = 0; level < 4 && pid > 1; level++) {
+    let argv;
+    let stat;
+    try {
+      argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      return undefined;
+    }
+    for (const name of ['cdktn', 'cdktf']) {
+      const cli = new RegExp(`(^|[\\/])${name}(\\.js)?$|[\\/]${name}-cli[\\/]`);
+      if (argv.slice(0, 3).some((a) => cli.test(a))) return name;
+    }
+    // The parent's pid: the 2nd field after the command name, which is in parentheses.
+    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  }
+  return undefined;
 }
 
 /** One line when this Node.js is older than the framework's CLI needs, else undefined. */
