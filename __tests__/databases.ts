@@ -18,7 +18,11 @@ interface ServerStatus {
   readonly socket?: string;
 }
 
-const STATUS_FILE = path.join(__dirname, '..', '.test-db', 'status.json');
+/** The servers of this Jest project: the cdktn project has its own pair (scripts/test-databases.sh). */
+const STATUS_FILE =
+  process.env.CLICKPIPES_FRAMEWORK === 'cdktn'
+    ? path.join(__dirname, '..', '.test-db', 'cdktn', 'status.json')
+    : path.join(__dirname, '..', '.test-db', 'status.json');
 
 function readStatus(): Record<'postgres' | 'mariadb', ServerStatus> {
   try {

@@ -7,14 +7,18 @@ const path = require('path');
 
 module.exports = function startTestDatabases() {
   const script = path.join(__dirname, 'test-databases.sh');
-  const r = spawnSync('bash', [script, 'start'], { encoding: 'utf8' });
-  const said = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
-  if (r.status !== 0 || r.error) {
-    process.stderr.write(
-      `\ntest databases: ${script} start failed (${r.error?.message ?? `exit ${r.status}`}): ${said}\n`,
-    );
-  } else if (said) {
-    process.stderr.write(`\ntest databases: ${said.replace(/\n/g, '; ')}\n`);
+  // A pair of servers per Jest project (jest.config.js): the cdktf project's, and the cdktn project's.
+  for (const instance of ['', 'cdktn']) {
+    const r = spawnSync('bash', [script, 'start', ...(instance ? [instance] : [])], { encoding: 'utf8' });
+    const said = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+    const which = instance ? ` (${instance})` : '';
+    if (r.status !== 0 || r.error) {
+      process.stderr.write(
+        `\ntest databases${which}: ${script} start failed (${r.error?.message ?? `exit ${r.status}`}): ${said}\n`,
+      );
+    } else if (said) {
+      process.stderr.write(`\ntest databases${which}: ${said.replace(/\n/g, '; ')}\n`);
+    }
   }
   try {
     process.env.CLICKPIPES_TEST_NODE22 = require('./node22').node22();

@@ -1,23 +1,33 @@
 #!/usr/bin/env bash
 # The real databases of the SQL tests: PostgreSQL and MariaDB from Debian's packages, on loopback.
 #
-#   scripts/test-databases.sh start    install what is missing (apt-get, as root), initialize the data
-#                                      folders under .test-db/ and start both servers; a no-op when
-#                                      they already run. Writes .test-db/status.json for the tests.
-#   scripts/test-databases.sh stop     stop both servers (the data folders stay)
-#   scripts/test-databases.sh status   print .test-db/status.json
+#   scripts/test-databases.sh start [cdktn]   install what is missing (apt-get, as root), initialize
+#                                      the data folders under .test-db/ and start both servers; a no-op
+#                                      when they already run. Writes .test-db/status.json for the tests.
+#   scripts/test-databases.sh stop [cdktn]    stop both servers (the data folders stay)
+#   scripts/test-databases.sh status [cdktn]  print .test-db/status.json
 #
-# The ports are derived from the checkout's path, so that several checkouts on one machine do not
-# collide. A server that cannot be installed or started is recorded in status.json with the reason
+# `cdktn` names a second pair of servers (.test-db/cdktn/, other ports) for the Jest project of the
+# cdktn build: the two projects run the same SQL tests at the same time, and those create the same
+# users, databases and RDS stand-in procedures. The ports are derived from the checkout's path, so
+# that several checkouts on one machine do not collide. A server that cannot be installed or started is recorded in status.json with the reason
 # (the tests then skip, or fail when CI=true); the script itself exits 0 in that case, so that the
 # rest of the suite runs.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DIR="$ROOT/.test-db"
+INSTANCE="${2:-}"
+case "$INSTANCE" in
+'') DIR="$ROOT/.test-db" BASE=55100 ;;
+cdktn) DIR="$ROOT/.test-db/cdktn" BASE=57100 ;;
+*)
+  echo "usage: $0 start|stop|status [cdktn]" >&2
+  exit 2
+  ;;
+esac
 OFFSET=$(($(printf '%s' "$ROOT" | cksum | cut -d' ' -f1) % 900))
-PG_PORT=$((55100 + OFFSET))
-MY_PORT=$((56100 + OFFSET))
+PG_PORT=$((BASE + OFFSET))
+MY_PORT=$((BASE + 1000 + OFFSET))
 PG_DIR="$DIR/postgres"
 MY_DIR="$DIR/mariadb"
 MY_SOCKET="$MY_DIR/mysqld.sock"
@@ -157,7 +167,7 @@ status)
   cat "$DIR/status.json" 2>/dev/null || echo "not started"
   ;;
 *)
-  echo "usage: $0 start|stop|status" >&2
+  echo "usage: $0 start|stop|status [cdktn]" >&2
   exit 2
   ;;
 esac
