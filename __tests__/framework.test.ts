@@ -228,3 +228,13 @@ function differences(a: unknown, b: unknown, at = ''): string[] {
   },
   120_000,
 );
+
+test('an unknown framework setting stops the app command with one line naming where it came from, exit 2', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CLICKPIPES_FRAMEWORK: 'cdktx' };
+  const r = spawnSync(process.execPath, ['scripts/app.js', '--quiet'], { cwd: ROOT, env, encoding: 'utf8' });
+  expect([r.status, r.stdout, r.stderr]).toEqual([
+    2,
+    '',
+    'Error: CLICKPIPES_FRAMEWORK: "cdktx" is not a framework; expected "cdktf" or "cdktn".\n',
+  ]);
+});

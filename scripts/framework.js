@@ -10,6 +10,7 @@ const path = require('path');
 
 const root = path.join(__dirname, '..');
 const FRAMEWORKS = {
+  // cdktf-cli declares no Node.js version; @cdktf/provider-aws 21 declares 20.9 or later.
   cdktf: { cli: 'cdktf', cliPackage: 'cdktf-cli', main: path.join(root, 'dist', 'main.js'), minNode: [20, 9] },
   // cdktn-cli 0.24 declares Node.js >= 22.19 and crashes on 20 (markAsUncloneable is not a function).
   cdktn: {
