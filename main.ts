@@ -44,6 +44,9 @@ export interface Command {
 /** The name of the bin, as the user types it: the package's name (cdktf-clickpipes-aws, cdktn-clickpipes-aws). */
 export const BIN = FRAMEWORK.packageName;
 
+/** The framework the app runs on, as its summary lines name it: `cdktf 0.21.0`, `cdktn 0.24.0`. */
+const ON = `${FRAMEWORK.name} ${FRAMEWORK.version}`;
+
 const ENVIRONMENT = `Environment:
   CLICKPIPES_CONFIG  the config file (JSON; YAML for .yaml and .yml); default ./clickpipes.config.json,
                      ./clickpipes.config.yaml or ./clickpipes.config.yml, else an embedded example
@@ -112,7 +115,7 @@ async function synthCommand(argv: readonly string[], io: CommandIo): Promise<num
       notice: (line) => io.stderr(`${line}\n`),
     });
     if (!args.set.has('--quiet'))
-      io.stdout(`Synthesized ${stacks.length} stack(s) from ${origin}: ${stacks.join(', ')}\n`);
+      io.stdout(`Synthesized ${stacks.length} stack(s) on ${ON} from ${origin}: ${stacks.join(', ')}\n`);
     return 0;
   } catch (e) {
     return inputError(e, io);
@@ -148,7 +151,7 @@ async function exportCommand(argv: readonly string[], io: CommandIo): Promise<nu
       return 0;
     }
     const stacks = await exportStacks(config, options);
-    say(`Exported ${stacks.length} stack(s) from ${origin} to ${out} (${form}): ${stacks.join(', ')}\n`);
+    say(`Exported ${stacks.length} stack(s) on ${ON} from ${origin} to ${out} (${form}): ${stacks.join(', ')}\n`);
     return 0;
   } catch (e) {
     return inputError(e, io);

@@ -21,6 +21,10 @@ import { MAIN, TEST_FRAMEWORK, addresses, recordSynth, runApp, tree, tempFolders
 import { expectCatalogValid } from './verify/catalog';
 import { GOV_CONFIG, LITERAL_CONFIG, MATRIX_CONFIG } from './verify/configs';
 import { comparableHcl, comparableTerraform } from './verify/hcl';
+import { FRAMEWORK } from '../lib/framework';
+
+/** The framework the app's summary lines name (this Jest project's). */
+const ON = `${FRAMEWORK.name} ${FRAMEWORK.version}`;
 
 const tmp = tempFolders('cpa-');
 
@@ -36,7 +40,7 @@ beforeAll(() => {
   const r = runApp(dir);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
-  expect(r.stdout).toBe('Synthesized 2 stack(s) from embedded example: prod, analytics\n');
+  expect(r.stdout).toBe(`Synthesized 2 stack(s) on ${ON} from embedded example: prod, analytics\n`);
   defaultOut = path.join(dir, 'cdktf.out');
 });
 
@@ -181,7 +185,7 @@ describe('where the config comes from', () => {
     const dir = tmp();
     writeConfig(dir, one);
     const r = runApp(dir);
-    expect(r.stdout).toBe('Synthesized 1 stack(s) from clickpipes.config.json: solo\n');
+    expect(r.stdout).toBe(`Synthesized 1 stack(s) on ${ON} from clickpipes.config.json: solo\n`);
     const stacks = tree(path.join(dir, 'cdktf.out', 'stacks'));
     expect(Object.keys(stacks).sort()).toEqual([
       'solo/cdk.tf.json',
@@ -197,7 +201,7 @@ describe('where the config comes from', () => {
     writeConfig(dir, { ...one, accounts: [{ ...one.accounts[0], name: 'ignored' }] });
     writeConfig(dir, { $schema: './schema/clickpipes.config.schema.json', ...one }, 'team.json');
     const r = runApp(dir, { CLICKPIPES_CONFIG: 'team.json' });
-    expect(r.stdout).toBe('Synthesized 1 stack(s) from team.json: solo\n');
+    expect(r.stdout).toBe(`Synthesized 1 stack(s) on ${ON} from team.json: solo\n`);
   });
 });
 

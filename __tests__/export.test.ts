@@ -4,6 +4,10 @@ import * as path from 'path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { checkExport, describeStale, exportStacks, loadConfig, synthesize } from '../lib';
 import { MAIN, PACKAGE, addresses, runApp, tree, tempFolders } from './helpers';
+import { FRAMEWORK } from '../lib/framework';
+
+/** The framework the app's summary lines name (this Jest project's). */
+const ON = `${FRAMEWORK.name} ${FRAMEWORK.version}`;
 
 // The committed-output workflows, through the real app: `export` (JSON, HCL) and `export --check`.
 const YAML_EXAMPLE = path.join(__dirname, '..', 'examples', 'clickpipes.config.yaml');
@@ -29,7 +33,7 @@ describe('committed JSON', () => {
     const r = run(dir, ['export', '--out', 'terraform']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(
-      'Exported 3 stack(s) from clickpipes.config.yaml to terraform (JSON): prod-us-east-1, prod-eu-west-1, analytics\n',
+      `Exported 3 stack(s) on ${ON} from clickpipes.config.yaml to terraform (JSON): prod-us-east-1, prod-eu-west-1, analytics\n`,
     );
   });
 

@@ -174,6 +174,9 @@ describe('moving a project from cdktf to cdktn, as the README says', () => {
     expect(check.status).toBe(3);
     expect(check.stderr).toContain('prod: differs: stacks/prod/cdk.tf.json');
     expect(check.stderr).toContain('analytics: differs: stacks/analytics/cdk.tf.json');
+    expect(check.stderr).toContain('(output): differs: manifest.json');
+    // Nothing else: every stack once, and the manifest.
+    expect(check.stderr.split('\n').filter((l) => l.startsWith('  ')).length).toBe(3);
     expect(check.stderr).toContain('Run `cdktn-clickpipes-aws export --out terraform` and commit the result.');
     expect(app('cdktn', cwd, ['export', '--out', 'terraform', '--quiet']).status).toBe(0);
     expect(app('cdktn', cwd, ['export', '--out', 'terraform', '--check']).status).toBe(0);
