@@ -11,7 +11,7 @@
 import { ClickPipesInputError } from './lib/errors';
 import { ClickPipesOutputError, outputFault } from './lib/app/output-faults';
 import { DOCTOR_USAGE } from './lib/doctor/args';
-import { FRAMEWORK } from './lib/framework';
+import { FRAMEWORK, frameworkValidationProblems } from './lib/framework';
 
 // The synth and the export load cdktf and the provider classes: only when a command runs, so
 // that --help and usage errors answer at once.
@@ -92,6 +92,14 @@ const wantsHelp = (argv: readonly string[]) => argv.includes('--help') || argv.i
 function inputError(e: unknown, io: CommandIo): number {
   if (ClickPipesInputError.isInputError(e)) {
     io.stderr(`Error: ${e.message}\nNothing was written.\n`);
+    return 1;
+  }
+  // The framework's own validation (cdktn: a feature against cdktf.json's targetVersions): its lines.
+  const validation = frameworkValidationProblems(e);
+  if (validation?.length) {
+    io.stderr(
+      `Error: ${FRAMEWORK.name} refused the stacks:\n${validation.map((l) => `  - ${l}\n`).join('')}Nothing was written.\n`,
+    );
     return 1;
   }
   // A fault of the filesystem (read-only folder, full disk…): one line with the path and the fix.

@@ -246,6 +246,16 @@ describe('committed JSON', () => {
     );
     expect(tree(path.join(copy, 'terraform'))).toEqual(before);
     expect(fs.readdirSync(copy).filter((f) => f.startsWith('.terraform'))).toEqual([]);
+    // Into a folder that did not exist: none is left behind.
+    await expect(exportStacks(broken, { out: path.join(copy, 'new', 'terraform') })).rejects.toThrow(
+      /analytics\/x\.database: name the database in exactly one way/,
+    );
+    expect(fs.existsSync(path.join(copy, 'new', 'terraform'))).toBe(false);
+    // Into a folder that did not exist: none is left behind.
+    await expect(exportStacks(broken, { out: path.join(copy, 'new', 'terraform') })).rejects.toThrow(
+      /analytics\/x\.database: name the database in exactly one way/,
+    );
+    expect(fs.existsSync(path.join(copy, 'new', 'terraform'))).toBe(false);
   });
 });
 

@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { DIST, TEST_FRAMEWORK, frameworkCli, tempFolders } from './helpers';
 import { copyProject } from '../scripts/project-copy';
@@ -238,3 +239,32 @@ test('an unknown framework setting stops the app command with one line naming wh
     'Error: CLICKPIPES_FRAMEWORK: "cdktx" is not a framework; expected "cdktf" or "cdktn".\n',
   ]);
 });
+
+// cdktn checks the features of a stack against the Terraform versions the project declares; cdktf has no such check.
+if (TEST_FRAMEWORK === 'cdktn')
+  test('a feature the declared Terraform versions lack (cdktf.json targetVersions): cdktn’s lines, no stack trace, exit 1, nothing written', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cpa-framework-targets-'));
+    try {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        // What the CLI passes from a cdktf.json with "targetVersions": { "terraform": ">=1.5.7" }.
+        CDKTF_CONTEXT_JSON: JSON.stringify({ targetVersions: { terraform: '>=1.5.7' } }),
+        CLICKPIPES_CONFIG: path.join(ROOT, 'examples', 'clickpipes.config.yaml'),
+      };
+      delete env.CDKTF_OUTDIR;
+      const r = spawnSync(process.execPath, [path.join(DIST, 'main.js')], { cwd, env, encoding: 'utf8' });
+      expect([r.status, r.stdout, r.stderr]).toEqual([
+        1,
+        '',
+        'Error: cdktn refused the stacks:\n' +
+          '  - [prod-us-east-1/backend] S3 native state locking requires terraform >=1.10.0, but the project targets terraform >=1.5.7.\n' +
+          'Nothing was written.\n',
+      ]);
+      expect(fs.readdirSync(cwd)).toEqual([]);
+      // Without a declaration, the stack declares what use_lockfile needs itself, and cdktn accepts it.
+      delete env.CDKTF_CONTEXT_JSON;
+      expect(spawnSync(process.execPath, [path.join(DIST, 'main.js'), '--quiet'], { cwd, env }).status).toBe(0);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });

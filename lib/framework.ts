@@ -111,6 +111,21 @@ export function foreignElementProblems(props: object): FieldProblem[] {
 }
 
 /**
+ * The problems of a failed validation of the framework itself (`Validation failed with the
+ * following errors:` and one `[path] problem` line each, which synth throws), or undefined for any
+ * other error. cdktn checks, for one, the features a stack uses against the Terraform versions the
+ * project declares in cdktf.json (`targetVersions`): a user's setting, not a bug.
+ */
+export function frameworkValidationProblems(e: unknown): string[] | undefined {
+  if (!(e instanceof Error) || !e.message.startsWith('Validation failed with the following errors:')) return undefined;
+  return e.message
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('['));
+}
+
+/**
  * `scope`, after refusing it with a {@link ClickPipesInputError} (`PATH/ID.scope: …`) when it lies
  * in a stack of another framework. Constructs pass their scope through it to their base class,
  * so nothing is built and the app's construct tree gets no node.

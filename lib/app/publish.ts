@@ -148,12 +148,22 @@ export function startPublish(outdir: string, options: PublishOptions = {}): Publ
     outputFault(e, `${shownPath(outdir, options.cwd)} is as the last good run left it.`, options.cwd, outdir);
   let release: (() => void) | undefined;
   let staging: string | undefined;
+  // A run that fails leaves no output folder where there was none (only the folder itself: not its parents).
+  let createdOutdir = !exists(outdir);
   const close = () => {
     try {
       if (staging) fs.rmSync(staging, { recursive: true, force: true });
     } finally {
       release?.();
       release = staging = undefined;
+      if (createdOutdir) {
+        createdOutdir = false;
+        try {
+          fs.rmdirSync(outdir);
+        } catch {
+          // Not empty (another run wrote into it meanwhile) or already gone: leave it.
+        }
+      }
     }
   };
   try {
@@ -200,6 +210,7 @@ export function startPublish(outdir: string, options: PublishOptions = {}): Publ
         throw fault(e);
       }
       fs.rmSync(journalFile);
+      createdOutdir = false;
       stopPoint(env, 'commit');
     };
     return { fresh, commit, close, fault };
