@@ -268,3 +268,54 @@ if (TEST_FRAMEWORK === 'cdktn')
       fs.rmSync(cwd, { recursive: true, force: true });
     }
   });
+
+// The README's move of the ready app, as a team runs it: npm scripts, in sequence, on one checkout
+// (framework-independent: once, in the cdktn project).
+if (TEST_FRAMEWORK === 'cdktn')
+  test('moving the ready app in sequence on one checkout: export on cdktf, the cdktf.json setting, --check flags, export, --check passes, pack:cdktn', () => {
+    const project = copyProject(ROOT, 'cpa-framework-move-');
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CI: 'true' };
+      for (const k of ['CLICKPIPES_FRAMEWORK', 'CLICKPIPES_CONFIG', 'CDKTF_OUTDIR']) delete env[k];
+      const npmRun = (...args: string[]) => spawnSync('npm', ['run', ...args], { cwd: project, env, encoding: 'utf8' });
+      const exported = (n: number) =>
+        `Exported 2 stack(s) on ${['cdktf 0.21.0', 'cdktn 0.24.0'][n]} from embedded example`;
+
+      const first = npmRun('export', '--', '--out', 'terraform');
+      expect([first.status, first.stdout]).toEqual([0, expect.stringContaining(exported(0))]);
+      const file = path.join(project, 'cdktf.json');
+      const cdktfJson = JSON.parse(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, JSON.stringify({ ...cdktfJson, context: { clickpipesFramework: 'cdktn' } }, null, 2));
+
+      const stale = npmRun('export', '--', '--out', 'terraform', '--check');
+      expect(stale.status).toBe(3);
+      expect(
+        stale.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('  '))
+          .sort(),
+      ).toEqual([
+        '  (output): differs: manifest.json',
+        '  analytics: differs: stacks/analytics/cdk.tf.json',
+        '  prod: differs: stacks/prod/cdk.tf.json',
+      ]);
+      const again = npmRun('export', '--', '--out', 'terraform');
+      expect([again.status, again.stdout]).toEqual([0, expect.stringContaining(exported(1))]);
+      expect(npmRun('export', '--', '--out', 'terraform', '--check').status).toBe(0);
+
+      const pack = npmRun('pack:cdktn');
+      expect(pack.status).toBe(0);
+      const tarball = path.join(project, `cdktn-clickpipes-aws-${packageVersion(project)}.tgz`);
+      const listed = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
+      expect(listed.stdout.split('\n')).toEqual(
+        expect.arrayContaining(['package/package.json', 'package/dist/lib/index.d.ts', 'package/dist/main.js']),
+      );
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+/** The version of the project's package (its cdktn package has the same). */
+function packageVersion(project: string): string {
+  return (JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8')) as { version: string }).version;
+}

@@ -13,6 +13,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { median } from './median';
 
 type Framework = 'cdktf' | 'cdktn';
 
@@ -80,10 +81,6 @@ function install(root: string, framework: Framework, env: NodeJS.ProcessEnv, wor
   return installed;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 /** Section 7: prints the table; throws when an install or a synth fails. */

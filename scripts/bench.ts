@@ -36,6 +36,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { benchFrameworks } from './bench-frameworks';
 import { copyProject } from './project-copy';
+import { median } from './median';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The provider package's barrel, which the baseline imports (this project imports by deep path). */
@@ -64,10 +65,6 @@ function timeOnce(c: Command): number {
   return seconds;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const fmt = (s: number) => `${s.toFixed(3)} s`;
 
 /** Runs the commands in turn, `n` rounds (after one warm-up round), and returns their times. */

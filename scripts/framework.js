@@ -7,6 +7,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { CDKTN_BUILD } = require('./build-cdktn');
 
 const root = path.join(__dirname, '..');
 const FRAMEWORKS = {
@@ -16,7 +17,7 @@ const FRAMEWORKS = {
   cdktn: {
     cli: 'cdktn',
     cliPackage: 'cdktn-cli',
-    main: path.join(root, 'build', 'cdktn', 'dist', 'main.js'),
+    main: path.join(CDKTN_BUILD, 'dist', 'main.js'),
     minNode: [22, 19],
   },
 };
