@@ -11,6 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DIST, TEST_FRAMEWORK, frameworkCli, tempFolders } from './helpers';
 import { copyProject } from '../scripts/project-copy';
+import { userEnv } from './workflow-project';
 import { ROOT } from './user-project';
 import { FRAMEWORK } from '../lib/framework';
 
@@ -212,8 +213,7 @@ if (TEST_FRAMEWORK === 'cdktn')
   test('with no setting, the ready app runs on the framework of the CLI that runs it: `cdktn synth` on cdktn, `cdktf synth` on cdktf', () => {
     const project = copyProject(ROOT, 'cpa-framework-cli-');
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CI: 'true' };
-      for (const k of ['CLICKPIPES_FRAMEWORK', 'CLICKPIPES_CONFIG', 'CDKTF_OUTDIR']) delete env[k];
+      const env = noSettingEnv();
       const version = () =>
         JSON.parse(fs.readFileSync(path.join(project, 'cdktf.out', 'manifest.json'), 'utf8')).version as string;
       for (const cli of ['cdktn', 'cdktf', 'cdktn'] as const) {
@@ -275,8 +275,7 @@ if (TEST_FRAMEWORK === 'cdktn')
   test('moving the ready app in sequence on one checkout: export on cdktf, the cdktf.json setting, --check flags, export, --check passes, pack:cdktn', () => {
     const project = copyProject(ROOT, 'cpa-framework-move-');
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: '1', CI: 'true' };
-      for (const k of ['CLICKPIPES_FRAMEWORK', 'CLICKPIPES_CONFIG', 'CDKTF_OUTDIR']) delete env[k];
+      const env = noSettingEnv();
       const npmRun = (...args: string[]) => spawnSync('npm', ['run', ...args], { cwd: project, env, encoding: 'utf8' });
       const exported = (n: number) =>
         `Exported 2 stack(s) on ${['cdktf 0.21.0', 'cdktn 0.24.0'][n]} from embedded example`;
@@ -314,6 +313,13 @@ if (TEST_FRAMEWORK === 'cdktn')
       fs.rmSync(project, { recursive: true, force: true });
     }
   }, 120_000);
+
+/** A user's shell (workflow-project.ts) with no framework setting: CLICKPIPES_FRAMEWORK unset. */
+function noSettingEnv(): NodeJS.ProcessEnv {
+  const env = userEnv({ CHECKPOINT_DISABLE: '1' });
+  delete env.CLICKPIPES_FRAMEWORK;
+  return env;
+}
 
 /** The version of the project's package (its cdktn package has the same). */
 function packageVersion(project: string): string {
