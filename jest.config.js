@@ -39,11 +39,8 @@ module.exports = {
       ...project,
       displayName: 'cdktn',
       setupFiles: ['<rootDir>/__tests__/framework-env.ts'],
-      moduleNameMapper: {
-        '^cdktf$': 'cdktn',
-        '^cdktf/(.*)$': 'cdktn/$1',
-        '^@cdktf/(provider-aws|hcl-tools)(/.*)?$': '@cdktn/$1$2',
-      },
+      // The renames of the cdktn package's build, the same table.
+      moduleNameMapper: require('./scripts/build-cdktn').moduleNameMapper(),
       snapshotResolver: '<rootDir>/scripts/jest-snapshots-cdktn.js',
     },
   ],

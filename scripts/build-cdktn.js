@@ -18,11 +18,17 @@ const stamp = path.join(out, '.build');
 const SOURCES = ['main.ts', 'connect.ts', 'lib', 'data'];
 const COPIED = ['schema', 'examples', 'README.md'];
 
-/** The renamed module specifiers: the framework, its AWS provider binding and its HCL tools. */
+/**
+ * The renamed module specifiers: the framework, its AWS provider binding and its HCL tools, as
+ * patterns and replacements that serve this build and, unchanged, Jest's moduleNameMapper for the
+ * cdktn project (jest.config.js), so that the tests and the package rename alike.
+ */
 const RENAMES = [
-  [/^cdktf(\/.*)?$/, 'cdktn$1'],
-  [/^@cdktf\/(provider-aws|hcl-tools)(\/.*)?$/, '@cdktn/$1$2'],
-];
+  ['^cdktf$', 'cdktn'],
+  ['^cdktf/(.*)$', 'cdktn/$1'],
+  ['^@cdktf/(provider-aws|hcl-tools)$', '@cdktn/$1'],
+  ['^@cdktf/(provider-aws|hcl-tools)/(.*)$', '@cdktn/$1/$2'],
+].map(([pattern, replacement]) => [new RegExp(pattern), replacement, pattern]);
 /** Module specifiers in import/export declarations, `require(…)` and `import(…)`. */
 const SPECIFIER = /(\bfrom\s*|\brequire\(\s*|\bimport\(\s*|^import\s+)(['"])([^'"\n]+)\2/gm;
 
@@ -149,4 +155,7 @@ if (require.main === module) {
   }
 }
 
-module.exports = { build, renameImports, cdktnPackage, newest, CDKTN_BUILD: out };
+/** The renames as Jest's moduleNameMapper takes them. */
+const moduleNameMapper = () => Object.fromEntries(RENAMES.map(([, replacement, pattern]) => [pattern, replacement]));
+
+module.exports = { build, renameImports, cdktnPackage, newest, moduleNameMapper, CDKTN_BUILD: out };
